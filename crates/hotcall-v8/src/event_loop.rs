@@ -1,0 +1,92 @@
+//! The bridge between FFI work on other threads and the JS thread's event
+//! loop: completed nonblocking calls and callback invocations from foreign
+//! threads arrive as [`Task`]s; reference counts keep the loop alive.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Work to run on the JS thread, inside a handle scope of the main context.
+pub type Task = Box<dyn FnOnce(&mut v8::HandleScope) + Send>;
+
+/// The JS thread's end: owned by the event loop.
+pub struct TaskQueue {
+    rx: Receiver<Task>,
+    sender: TaskSender,
+}
+
+/// The sending end, cloneable and `Send`: worker threads post tasks here.
+#[derive(Clone)]
+pub struct TaskSender {
+    tx: Sender<Task>,
+    refs: Arc<AtomicUsize>,
+}
+
+impl Default for TaskQueue {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TaskQueue {
+    pub fn new() -> TaskQueue {
+        let (tx, rx) = channel();
+        TaskQueue { rx, sender: TaskSender { tx, refs: Arc::new(AtomicUsize::new(0)) } }
+    }
+
+    pub fn sender(&self) -> TaskSender {
+        self.sender.clone()
+    }
+
+    /// True while something may still post a task the program waits for
+    /// (an in-flight nonblocking call, a ref'd callback).
+    pub fn keeps_alive(&self) -> bool {
+        self.sender.refs.load(Ordering::SeqCst) > 0
+    }
+
+    /// Runs every task that has arrived, without blocking; returns how many ran.
+    pub fn run_ready(&self, scope: &mut v8::HandleScope) -> usize {
+        let mut n = 0;
+        while let Ok(task) = self.rx.try_recv() {
+            task(scope);
+            n += 1;
+        }
+        n
+    }
+
+    /// Blocks until a task arrives or `timeout` passes (`None`: no limit),
+    /// then runs it and everything else that is ready. Returns how many ran.
+    pub fn wait_and_run(&self, scope: &mut v8::HandleScope, timeout: Option<Duration>) -> usize {
+        let first = match timeout {
+            Some(t) => match self.rx.recv_timeout(t) {
+                Ok(task) => task,
+                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return 0,
+            },
+            None => match self.rx.recv() {
+                Ok(task) => task,
+                Err(_) => return 0,
+            },
+        };
+        first(scope);
+        1 + self.run_ready(scope)
+    }
+}
+
+impl TaskSender {
+    /// Posts a task to the JS thread.
+    pub fn post(&self, task: Task) {
+        // The queue lives as long as the isolate; a send after it is gone
+        // has nobody left to run it.
+        let _ = self.tx.send(task);
+    }
+
+    /// Keeps the event loop alive until the matching [`TaskSender::unref`].
+    pub fn add_ref(&self) {
+        self.refs.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub fn unref(&self) {
+        self.refs.fetch_sub(1, Ordering::SeqCst);
+    }
+}
