@@ -45,12 +45,20 @@ impl TypeExpr {
     pub fn resolve(&self, symbol: &str, position: &TypePosition) -> Result<NativeType, DeclError> {
         let ty = self.resolve_inner(symbol, position)?;
         if ty == NativeType::Void && *position != TypePosition::Result {
-            return Err(DeclError::at(symbol, position, DeclErrorKind::VoidNotAllowed));
+            return Err(DeclError::at(
+                symbol,
+                position,
+                DeclErrorKind::VoidNotAllowed,
+            ));
         }
         Ok(ty)
     }
 
-    fn resolve_inner(&self, symbol: &str, position: &TypePosition) -> Result<NativeType, DeclError> {
+    fn resolve_inner(
+        &self,
+        symbol: &str,
+        position: &TypePosition,
+    ) -> Result<NativeType, DeclError> {
         let err = |kind| Err(DeclError::at(symbol, position, kind));
         match self {
             TypeExpr::Name(name) => match NativeType::from_name(name) {
@@ -67,7 +75,7 @@ impl TypeExpr {
                 for field in fields {
                     let ty = field.resolve_inner(symbol, position)?;
                     if ty == NativeType::Void {
-                        return err(DeclErrorKind::VoidNotAllowed);
+                        return err(DeclErrorKind::VoidField);
                     }
                     resolved.push(ty);
                 }
@@ -112,7 +120,10 @@ pub enum ForeignSymbol {
 /// keeping declaration order.
 pub fn parse_symbols(json: &Value) -> Result<Vec<(String, ForeignSymbol)>, DeclError> {
     let Value::Object(map) = json else {
-        return Err(DeclError::malformed("", "the symbols declaration must be an object"));
+        return Err(DeclError::malformed(
+            "",
+            "the symbols declaration must be an object",
+        ));
     };
     map.iter()
         .map(|(key, decl)| Ok((key.clone(), parse_symbol(key, decl)?)))
@@ -122,52 +133,95 @@ pub fn parse_symbols(json: &Value) -> Result<Vec<(String, ForeignSymbol)>, DeclE
 /// Parses one declaration; `key` is its key in the symbols object.
 pub fn parse_symbol(key: &str, decl: &Value) -> Result<ForeignSymbol, DeclError> {
     let Value::Object(obj) = decl else {
-        return Err(DeclError::malformed(key, "the declaration must be an object"));
+        return Err(DeclError::malformed(
+            key,
+            "the declaration must be an object",
+        ));
     };
     let name = match obj.get("name") {
         None => key.to_owned(),
         Some(Value::String(s)) => s.clone(),
-        Some(other) => return Err(DeclError::malformed(key, format!("\"name\" must be a string, got {other}"))),
+        Some(other) => {
+            return Err(DeclError::malformed(
+                key,
+                format!("\"name\" must be a string, got {other}"),
+            ))
+        }
     };
     let flag = |field: &str| -> Result<bool, DeclError> {
         match obj.get(field) {
             None | Some(Value::Null) => Ok(false),
             Some(Value::Bool(b)) => Ok(*b),
-            Some(other) => Err(DeclError::malformed(&name, format!("\"{field}\" must be a boolean, got {other}"))),
+            Some(other) => Err(DeclError::malformed(
+                &name,
+                format!("\"{field}\" must be a boolean, got {other}"),
+            )),
         }
     };
     let optional = flag("optional")?;
     if let Some(ty) = obj.get("type") {
         if obj.contains_key("parameters") {
-            return Err(DeclError::malformed(&name, "a declaration has either \"type\" (static) or \"parameters\" (function), not both"));
+            return Err(DeclError::malformed(
+                &name,
+                "a declaration has either \"type\" (static) or \"parameters\" (function), not both",
+            ));
         }
         let ty = TypeExpr::from_json(ty).resolve(&name, &TypePosition::Static)?;
         return Ok(ForeignSymbol::Static(ForeignStatic { name, ty, optional }));
     }
     let (signature, nonblocking) = parse_function_parts(&name, obj)?;
     let callback = flag("callback")?;
-    Ok(ForeignSymbol::Function(ForeignFunction { name, signature, nonblocking, callback, optional }))
+    Ok(ForeignSymbol::Function(ForeignFunction {
+        name,
+        signature,
+        nonblocking,
+        callback,
+        optional,
+    }))
 }
 
 /// Parses an `UnsafeCallback` / `UnsafeFnPointer` definition
 /// (`{ parameters, result }`). `what` names it in messages.
 /// `nonblocking` is rejected when `allow_nonblocking` is false.
-pub fn parse_definition(what: &str, decl: &Value, allow_nonblocking: bool) -> Result<(Signature, bool), DeclError> {
+pub fn parse_definition(
+    what: &str,
+    decl: &Value,
+    allow_nonblocking: bool,
+) -> Result<(Signature, bool), DeclError> {
     let Value::Object(obj) = decl else {
-        return Err(DeclError::malformed(what, "the definition must be an object"));
+        return Err(DeclError::malformed(
+            what,
+            "the definition must be an object",
+        ));
     };
     let (sig, nonblocking) = parse_function_parts(what, obj)?;
     if nonblocking && !allow_nonblocking {
-        return Err(DeclError::malformed(what, "\"nonblocking\" is not allowed here"));
+        return Err(DeclError::malformed(
+            what,
+            "\"nonblocking\" is not allowed here",
+        ));
     }
     Ok((sig, nonblocking))
 }
 
-fn parse_function_parts(name: &str, obj: &serde_json::Map<String, Value>) -> Result<(Signature, bool), DeclError> {
+fn parse_function_parts(
+    name: &str,
+    obj: &serde_json::Map<String, Value>,
+) -> Result<(Signature, bool), DeclError> {
     let params = match obj.get("parameters") {
         Some(Value::Array(params)) => params,
-        Some(other) => return Err(DeclError::malformed(name, format!("\"parameters\" must be an array, got {other}"))),
-        None => return Err(DeclError::malformed(name, "missing \"parameters\" (or \"type\" for a static)")),
+        Some(other) => {
+            return Err(DeclError::malformed(
+                name,
+                format!("\"parameters\" must be an array, got {other}"),
+            ))
+        }
+        None => {
+            return Err(DeclError::malformed(
+                name,
+                "missing \"parameters\" (or \"type\" for a static)",
+            ))
+        }
     };
     let result_expr = match obj.get("result") {
         Some(v) => TypeExpr::from_json(v),
@@ -178,13 +232,22 @@ fn parse_function_parts(name: &str, obj: &serde_json::Map<String, Value>) -> Res
     let nonblocking = match obj.get("nonblocking") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
-        Some(other) => return Err(DeclError::malformed(name, format!("\"nonblocking\" must be a boolean, got {other}"))),
+        Some(other) => {
+            return Err(DeclError::malformed(
+                name,
+                format!("\"nonblocking\" must be a boolean, got {other}"),
+            ))
+        }
     };
     Ok((signature, nonblocking))
 }
 
 /// Validates parameter and result expressions into a [`Signature`].
-pub fn signature_from_exprs(symbol: &str, params: &[TypeExpr], result: &TypeExpr) -> Result<Signature, DeclError> {
+pub fn signature_from_exprs(
+    symbol: &str,
+    params: &[TypeExpr],
+    result: &TypeExpr,
+) -> Result<Signature, DeclError> {
     let params = params
         .iter()
         .enumerate()

@@ -29,8 +29,10 @@ pub enum DeclErrorKind {
     EmptyStruct,
     /// A struct that contains itself.
     RecursiveStruct,
-    /// `void` where a value is needed (parameter, static, struct field).
+    /// `void` where a value is needed (parameter, static).
     VoidNotAllowed,
+    /// `void` as a field of a struct (at any position, result included).
+    VoidField,
     /// A type that is neither a string nor `{ struct: [...] }`.
     MalformedType(String),
     /// The declaration object itself is malformed (missing `parameters`, ...).
@@ -65,7 +67,12 @@ impl DeclError {
 
 impl fmt::Display for DeclError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Invalid FFI declaration of symbol \"{}\"", self.symbol)?;
+        // An error about the symbols object itself names no symbol.
+        if self.symbol.is_empty() {
+            f.write_str("Invalid FFI declaration")?;
+        } else {
+            write!(f, "Invalid FFI declaration of symbol \"{}\"", self.symbol)?;
+        }
         if let Some(pos) = &self.position {
             write!(f, ", {pos}")?;
         }
@@ -74,7 +81,12 @@ impl fmt::Display for DeclError {
             DeclErrorKind::UnknownType(name) => write!(f, "unknown type \"{name}\""),
             DeclErrorKind::EmptyStruct => f.write_str("empty struct type {struct: []}"),
             DeclErrorKind::RecursiveStruct => f.write_str("recursive struct type"),
-            DeclErrorKind::VoidNotAllowed => f.write_str("type \"void\" is only allowed as a result"),
+            DeclErrorKind::VoidNotAllowed => {
+                f.write_str("type \"void\" is only allowed as a result")
+            }
+            DeclErrorKind::VoidField => {
+                f.write_str("type \"void\" is not allowed as a struct field")
+            }
             DeclErrorKind::MalformedType(got) => {
                 write!(f, "expected a type name or {{struct: [...]}}, got {got}")
             }

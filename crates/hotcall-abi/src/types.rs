@@ -141,7 +141,7 @@ impl StructType {
     /// Lays out `fields` by the C rule. Returns `None` for an empty struct or
     /// a `void` field; validation with a proper message is done in [`crate::decl`].
     pub fn new(fields: Vec<NativeType>) -> Option<StructType> {
-        if fields.is_empty() || fields.iter().any(|f| *f == NativeType::Void) {
+        if fields.is_empty() || fields.contains(&NativeType::Void) {
             return None;
         }
         let mut offsets = Vec::with_capacity(fields.len());

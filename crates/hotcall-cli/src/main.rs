@@ -1,1 +1,44 @@
-fn main() {}
+//! `hotcall`: command-line tools around the hotcall stub generator.
+//!
+//! Subcommands live in their own modules; `args` turns the command line into
+//! a [`args::Command`] and this file only dispatches and maps errors to exit
+//! codes (1: the input or the generator failed, 2: bad command line).
+
+mod args;
+mod stubs;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use args::Command;
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let command = match args::parse(&argv) {
+        Ok(command) => command,
+        Err(msg) => {
+            eprintln!("hotcall: {msg}");
+            eprintln!("Try 'hotcall --help'.");
+            return ExitCode::from(2);
+        }
+    };
+    match command {
+        Command::Help(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Command::Stubs(opts) => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            match stubs::run(&opts, &mut out)
+                .and_then(|()| out.flush().map_err(stubs::StubsError::Io))
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("hotcall: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}

@@ -53,7 +53,11 @@ unsafe impl Send for Callback {}
 impl Callback {
     /// Compiles a thunk for `sig` that runs `handler` on every call.
     /// A panicking handler is caught and leaves the (zeroed) result as is.
-    pub fn new(jit: &mut Jit, sig: &Signature, handler: impl Fn(&CallbackCall) + Send + Sync + 'static) -> Result<Callback, JitError> {
+    pub fn new(
+        jit: &mut Jit,
+        sig: &Signature,
+        handler: impl Fn(&CallbackCall) + Send + Sync + 'static,
+    ) -> Result<Callback, JitError> {
         collect_garbage();
         let state = Box::into_raw(Box::new(State {
             handler: Box::new(handler),

@@ -39,7 +39,10 @@ pub struct Contexts {
 
 impl Default for Contexts {
     fn default() -> Contexts {
-        Contexts { ctx: Context::new(), fctx: FunctionBuilderContext::new() }
+        Contexts {
+            ctx: Context::new(),
+            fctx: FunctionBuilderContext::new(),
+        }
     }
 }
 
@@ -69,9 +72,13 @@ pub fn define_stub<M: Module>(
     {
         let mut b = FunctionBuilder::new(&mut cx.ctx.func, &mut cx.fctx);
         match &req.kind {
-            StubKind::Fast { target, result } => fast::build(module, &mut b, flavor, req.sig, target, result)?,
+            StubKind::Fast { target, result } => {
+                fast::build(module, &mut b, flavor, req.sig, target, result)?
+            }
             StubKind::Invoker => invoker::build(&mut b, flavor, req.sig),
-            StubKind::Thunk { dispatcher, ctx } => thunk::build(module, &mut b, flavor, req.sig, dispatcher, ctx)?,
+            StubKind::Thunk { dispatcher, ctx } => {
+                thunk::build(module, &mut b, flavor, req.sig, dispatcher, ctx)?
+            }
         }
         b.finalize(module.isa().frontend_config());
     }

@@ -94,9 +94,19 @@ impl Jit {
             return Ok(f);
         }
         let name = format!("invoker{}", self.invokers.len());
-        let req = StubRequest { name: &name, sig, kind: StubKind::Invoker };
+        let req = StubRequest {
+            name: &name,
+            sig,
+            kind: StubKind::Invoker,
+        };
         let flavor = self.target.flavor();
-        let id = define_stub(&mut self.invoker_module, flavor, &mut self.cx, &req, Linkage::Local)?;
+        let id = define_stub(
+            &mut self.invoker_module,
+            flavor,
+            &mut self.cx,
+            &req,
+            Linkage::Local,
+        )?;
         self.invoker_module.finalize_definitions()?;
         let ptr = self.invoker_module.get_finalized_function(id);
         // SAFETY: the function was generated with exactly the `InvokerFn`
@@ -115,7 +125,11 @@ impl Jit {
             .enumerate()
             .map(|(i, (sig, kind))| {
                 let name = format!("stub{i}");
-                let req = StubRequest { name: &name, sig, kind: kind.clone() };
+                let req = StubRequest {
+                    name: &name,
+                    sig,
+                    kind: kind.clone(),
+                };
                 define_stub(&mut module, flavor, &mut self.cx, &req, Linkage::Local)
             })
             .collect::<Result<Vec<FuncId>, _>>();
@@ -128,23 +142,43 @@ impl Jit {
             }
         };
         module.finalize_definitions()?;
-        let pointers = ids.iter().map(|&id| module.get_finalized_function(id)).collect();
-        Ok(StubSet { module: Some(module), pointers })
+        let pointers = ids
+            .iter()
+            .map(|&id| module.get_finalized_function(id))
+            .collect();
+        Ok(StubSet {
+            module: Some(module),
+            pointers,
+        })
     }
 
     /// Fast trampolines for a library: one per `(signature, C function, result mode)`.
-    pub fn fast_trampolines(&mut self, items: &[(&Signature, *const c_void, FastResult)]) -> Result<StubSet, JitError> {
+    pub fn fast_trampolines(
+        &mut self,
+        items: &[(&Signature, *const c_void, FastResult)],
+    ) -> Result<StubSet, JitError> {
         let batch: Vec<(&Signature, StubKind)> = items
             .iter()
             .map(|(sig, f, result)| {
-                (*sig, StubKind::Fast { target: CodeRef::Address(*f as u64), result: result.clone() })
+                (
+                    *sig,
+                    StubKind::Fast {
+                        target: CodeRef::Address(*f as u64),
+                        result: result.clone(),
+                    },
+                )
             })
             .collect();
         self.compile(&batch)
     }
 
     /// A callback thunk for `sig` that calls `dispatcher(ctx, args, ret)`.
-    pub fn callback_thunk(&mut self, sig: &Signature, dispatcher: DispatcherFn, ctx: *mut c_void) -> Result<StubSet, JitError> {
+    pub fn callback_thunk(
+        &mut self,
+        sig: &Signature,
+        dispatcher: DispatcherFn,
+        ctx: *mut c_void,
+    ) -> Result<StubSet, JitError> {
         let kind = StubKind::Thunk {
             dispatcher: CodeRef::Address(dispatcher as usize as u64),
             ctx: CodeRef::Address(ctx as u64),

@@ -65,8 +65,15 @@ pub enum JitError {
 impl fmt::Display for JitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            JitError::UnsupportedTarget(t) => write!(f, "unsupported target {t}; supported: {}", SUPPORTED_TRIPLES.join(", ")),
-            JitError::NoFastPath(sig) => write!(f, "signature {sig} has no V8 fast-call form (structs by value take the slow path)"),
+            JitError::UnsupportedTarget(t) => write!(
+                f,
+                "unsupported target {t}; supported: {}",
+                SUPPORTED_TRIPLES.join(", ")
+            ),
+            JitError::NoFastPath(sig) => write!(
+                f,
+                "signature {sig} has no V8 fast-call form (structs by value take the slow path)"
+            ),
             JitError::Codegen(msg) => write!(f, "code generation failed: {msg}"),
         }
     }

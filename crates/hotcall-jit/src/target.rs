@@ -95,7 +95,15 @@ impl Target {
         // verifier for debug builds only, and allocate registers in one pass
         // over the already-linear code.
         set(&mut flags, "opt_level", "none")?;
-        set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+        set(
+            &mut flags,
+            "enable_verifier",
+            if cfg!(debug_assertions) {
+                "true"
+            } else {
+                "false"
+            },
+        )?;
         set(&mut flags, "is_pic", "false")?;
         set(&mut flags, "unwind_info", "false")?;
         set(&mut flags, "preserve_frame_pointers", "true")?;
@@ -103,7 +111,11 @@ impl Target {
             .map_err(|e| JitError::UnsupportedTarget(format!("{triple}: {e}")))?
             .finish(settings::Flags::new(flags))
             .map_err(|e| JitError::UnsupportedTarget(format!("{triple}: {e}")))?;
-        Ok(Target { triple, flavor, isa })
+        Ok(Target {
+            triple,
+            flavor,
+            isa,
+        })
     }
 
     pub fn triple(&self) -> &Triple {
@@ -125,7 +137,10 @@ impl Target {
 }
 
 fn is_apple(os: OperatingSystem) -> bool {
-    matches!(os, OperatingSystem::Darwin(_) | OperatingSystem::MacOSX(_) | OperatingSystem::IOS(_))
+    matches!(
+        os,
+        OperatingSystem::Darwin(_) | OperatingSystem::MacOSX(_) | OperatingSystem::IOS(_)
+    )
 }
 
 fn set(flags: &mut settings::Builder, name: &str, value: &str) -> Result<(), JitError> {

@@ -18,7 +18,11 @@ pub struct StubText {
 }
 
 fn object_module(target: &Target, name: &str) -> Result<ObjectModule, JitError> {
-    let builder = ObjectBuilder::new(target.isa_arc(), name, cranelift_module::default_libcall_names())?;
+    let builder = ObjectBuilder::new(
+        target.isa_arc(),
+        name,
+        cranelift_module::default_libcall_names(),
+    )?;
     Ok(ObjectModule::new(builder))
 }
 

@@ -55,7 +55,10 @@ fn dropped_stub_sets_release_their_pages() {
         assert_eq!(f(std::ptr::null(), 2, 3, std::ptr::null()), 5);
     }
     let after = executable_anonymous_bytes();
-    assert!(after <= before + SLACK, "executable memory grew from {before} to {after} bytes over 500 dropped stub sets");
+    assert!(
+        after <= before + SLACK,
+        "executable memory grew from {before} to {after} bytes over 500 dropped stub sets"
+    );
 }
 
 #[test]
@@ -78,7 +81,10 @@ fn closed_callbacks_release_their_pages() {
     }
     collect_garbage();
     let after = executable_anonymous_bytes();
-    assert!(after <= before + SLACK, "executable memory grew from {before} to {after} bytes over 300 closed callbacks");
+    assert!(
+        after <= before + SLACK,
+        "executable memory grew from {before} to {after} bytes over 300 closed callbacks"
+    );
 }
 
 #[test]
@@ -86,10 +92,16 @@ fn no_mapping_is_writable_and_executable() {
     let mut jit = Jit::new().unwrap();
     let sig = Signature::new(vec![T::F64, T::Buffer, T::U8], T::I64);
     let _invoker = jit.invoker(&sig).unwrap();
-    let _set = jit.fast_trampolines(&[(&sig, add_i32 as *const c_void, FastResult::Direct)]).unwrap();
+    let _set = jit
+        .fast_trampolines(&[(&sig, add_i32 as *const c_void, FastResult::Direct)])
+        .unwrap();
     let wx: Vec<String> = maps()
         .into_iter()
-        .filter(|l| l.split_whitespace().nth(1).is_some_and(|p| p.contains('w') && p.contains('x')))
+        .filter(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .is_some_and(|p| p.contains('w') && p.contains('x'))
+        })
         .collect();
     assert!(wx.is_empty(), "writable+executable mappings: {wx:?}");
 }

@@ -39,7 +39,11 @@ fn invoker_passes_struct() {
     let st = StructType::new(vec![T::U8, T::F64, T::I32]).unwrap();
     let sig = Signature::new(vec![T::Struct(st.into()), T::F32], T::F64);
     let inv = jit.invoker(&sig).unwrap();
-    let m = Mixed { a: 3, b: 0.5, c: -10 };
+    let m = Mixed {
+        a: 3,
+        b: 0.5,
+        c: -10,
+    };
     let args = [&m as *const Mixed as u64, 2.25f32.to_bits() as u64];
     let mut ret = [0u8; 8];
     // SAFETY: slot 0 points at a live Mixed, slot 1 holds an f32.

@@ -32,7 +32,13 @@ impl Default for TaskQueue {
 impl TaskQueue {
     pub fn new() -> TaskQueue {
         let (tx, rx) = channel();
-        TaskQueue { rx, sender: TaskSender { tx, refs: Arc::new(AtomicUsize::new(0)) } }
+        TaskQueue {
+            rx,
+            sender: TaskSender {
+                tx,
+                refs: Arc::new(AtomicUsize::new(0)),
+            },
+        }
     }
 
     pub fn sender(&self) -> TaskSender {

@@ -13,13 +13,25 @@
 //! "NGRN/NSRN := 8" is modelled by padding parameters that burn the
 //! registers left, so that Cranelift puts later arguments on the stack too.
 //! Stack composites are passed as 8-byte chunks of their image.
-//! Apple differs for scalars only (natural stack packing, caller extends
-//! narrow ints); Cranelift's `apple_aarch64` convention does both.
+//!
+//! Apple arm64 packs stack arguments at their natural size and alignment
+//! and has the caller extend narrow ints in registers (Cranelift's
+//! `apple_aarch64` convention does both), which changes two things here
+//! (checked against `clang --target=arm64-apple-macos`):
+//! * a narrow int that goes on the stack is passed *without* an extension
+//!   flag: Cranelift would otherwise store all 8 bytes of the extended value
+//!   into its 1- or 2-byte slot and overwrite its neighbours;
+//! * an HFA on the stack keeps its natural alignment and size (a
+//!   `{float, float, float}` takes 12 bytes at 4-byte alignment), so its
+//!   members are passed one by one instead of in 8-byte chunks. Other
+//!   composites are 8-byte chunks on Apple too.
 
-use cranelift_codegen::ir::{types, Type};
+use cranelift_codegen::ir::{types, ArgumentExtension, Type};
 use hotcall_abi::{NativeType, Signature, StructType};
 
-use super::{eightbyte_pieces, scalar_param, CallLowering, ParamLowering, PassMode, Piece, ResultLowering};
+use super::{
+    eightbyte_pieces, scalar_param, CallLowering, ParamLowering, PassMode, Piece, ResultLowering,
+};
 
 const REGS: usize = 8;
 
@@ -30,11 +42,23 @@ fn hfa(st: &StructType) -> Option<Vec<Piece>> {
     if !first.is_float() || leaves.len() > 4 || leaves.iter().any(|(_, t)| *t != first) {
         return None;
     }
-    let ty = if first == NativeType::F32 { types::F32 } else { types::F64 };
-    Some(leaves.iter().map(|(off, _)| Piece { offset: *off as u32, ty }).collect())
+    let ty = if first == NativeType::F32 {
+        types::F32
+    } else {
+        types::F64
+    };
+    Some(
+        leaves
+            .iter()
+            .map(|(off, _)| Piece {
+                offset: *off as u32,
+                ty,
+            })
+            .collect(),
+    )
 }
 
-pub fn lower(sig: &Signature) -> CallLowering {
+pub fn lower(sig: &Signature, apple: bool) -> CallLowering {
     let result = match &sig.result {
         NativeType::Void => ResultLowering::Void,
         NativeType::Struct(st) => match hfa(st) {
@@ -52,17 +76,39 @@ pub fn lower(sig: &Signature) -> CallLowering {
         .map(|ty| match ty {
             NativeType::Struct(st) => {
                 if let Some(members) = hfa(st) {
-                    lower_composite(members, &mut nsrn, types::F64, st)
+                    let chunk_ty = if apple { None } else { Some(types::F64) };
+                    lower_composite(members, &mut nsrn, chunk_ty, types::F64, st)
                 } else if st.size() > 16 {
                     take_one(&mut ngrn);
-                    ParamLowering { padding: Vec::new(), mode: PassMode::Indirect }
+                    ParamLowering {
+                        padding: Vec::new(),
+                        mode: PassMode::Indirect,
+                    }
                 } else {
-                    lower_composite(eightbyte_pieces(st, false), &mut ngrn, types::I64, st)
+                    lower_composite(
+                        eightbyte_pieces(st, false),
+                        &mut ngrn,
+                        Some(types::I64),
+                        types::I64,
+                        st,
+                    )
                 }
             }
             scalar => {
-                take_one(if scalar.is_float() { &mut nsrn } else { &mut ngrn });
-                ParamLowering { padding: Vec::new(), mode: PassMode::Scalar(scalar_param(scalar)) }
+                let next = if scalar.is_float() {
+                    &mut nsrn
+                } else {
+                    &mut ngrn
+                };
+                let mut param = scalar_param(scalar);
+                if apple && *next >= REGS {
+                    param.extension = ArgumentExtension::None;
+                }
+                take_one(next);
+                ParamLowering {
+                    padding: Vec::new(),
+                    mode: PassMode::Scalar(param),
+                }
             }
         })
         .collect();
@@ -74,15 +120,36 @@ fn take_one(next: &mut usize) {
 }
 
 /// Registers for every piece if they fit (C.2 / C.12); otherwise burn the
-/// class's remaining registers and pass the image on the stack in 8-byte
-/// chunks of `chunk_ty` (C.3 / C.13).
-fn lower_composite(pieces: Vec<Piece>, next: &mut usize, chunk_ty: Type, st: &StructType) -> ParamLowering {
+/// class's remaining registers (with `pad_ty` parameters) and pass the image
+/// on the stack (C.3 / C.13): in 8-byte chunks of `chunk_ty`, or, with
+/// `None`, as the pieces themselves (Apple HFAs, naturally packed).
+fn lower_composite(
+    pieces: Vec<Piece>,
+    next: &mut usize,
+    chunk_ty: Option<Type>,
+    pad_ty: Type,
+    st: &StructType,
+) -> ParamLowering {
     if *next + pieces.len() <= REGS {
         *next += pieces.len();
-        return ParamLowering { padding: Vec::new(), mode: PassMode::Pieces(pieces) };
+        return ParamLowering {
+            padding: Vec::new(),
+            mode: PassMode::Pieces(pieces),
+        };
     }
-    let padding = vec![chunk_ty; REGS - *next];
+    let padding = vec![pad_ty; REGS - *next];
     *next = REGS;
-    let chunks = (0..st.size().div_ceil(8)).map(|i| Piece { offset: (i * 8) as u32, ty: chunk_ty }).collect();
-    ParamLowering { padding, mode: PassMode::Pieces(chunks) }
+    let on_stack = match chunk_ty {
+        Some(ty) => (0..st.size().div_ceil(8))
+            .map(|i| Piece {
+                offset: (i * 8) as u32,
+                ty,
+            })
+            .collect(),
+        None => pieces,
+    };
+    ParamLowering {
+        padding,
+        mode: PassMode::Pieces(on_stack),
+    }
 }

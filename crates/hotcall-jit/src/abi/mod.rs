@@ -13,7 +13,7 @@ mod aapcs64;
 mod sysv;
 mod win64;
 
-use cranelift_codegen::ir::{types, AbiParam, ArgumentExtension, ArgumentPurpose, Signature as ClifSignature, Type};
+use cranelift_codegen::ir::{types, AbiParam, ArgumentPurpose, Signature as ClifSignature, Type};
 use cranelift_codegen::isa::CallConv;
 use hotcall_abi::{NativeType, Signature, StructType};
 
@@ -71,7 +71,8 @@ impl CallLowering {
         match flavor {
             AbiFlavor::SysV64 => sysv::lower(sig),
             AbiFlavor::Win64 => win64::lower(sig),
-            AbiFlavor::Aapcs64 | AbiFlavor::AppleArm64 => aapcs64::lower(sig),
+            AbiFlavor::Aapcs64 => aapcs64::lower(sig, false),
+            AbiFlavor::AppleArm64 => aapcs64::lower(sig, true),
         }
     }
 
@@ -80,23 +81,30 @@ impl CallLowering {
     pub fn clif_signature(&self, call_conv: CallConv) -> ClifSignature {
         let mut sig = ClifSignature::new(call_conv);
         if self.result == ResultLowering::Sret {
-            sig.params.push(AbiParam::special(types::I64, ArgumentPurpose::StructReturn));
+            sig.params
+                .push(AbiParam::special(types::I64, ArgumentPurpose::StructReturn));
         }
         for p in &self.params {
-            sig.params.extend(p.padding.iter().map(|&ty| AbiParam::new(ty)));
+            sig.params
+                .extend(p.padding.iter().map(|&ty| AbiParam::new(ty)));
             match &p.mode {
                 PassMode::Scalar(param) => sig.params.push(*param),
-                PassMode::Pieces(pieces) => sig.params.extend(pieces.iter().map(|pc| AbiParam::new(pc.ty))),
-                PassMode::StackCopy(size) => {
-                    sig.params.push(AbiParam::special(types::I64, ArgumentPurpose::StructArgument(*size)))
-                }
+                PassMode::Pieces(pieces) => sig
+                    .params
+                    .extend(pieces.iter().map(|pc| AbiParam::new(pc.ty))),
+                PassMode::StackCopy(size) => sig.params.push(AbiParam::special(
+                    types::I64,
+                    ArgumentPurpose::StructArgument(*size),
+                )),
                 PassMode::Indirect => sig.params.push(AbiParam::new(types::I64)),
             }
         }
         match &self.result {
             ResultLowering::Void | ResultLowering::Sret => {}
             ResultLowering::Scalar(param) => sig.returns.push(*param),
-            ResultLowering::Pieces(pieces) => sig.returns.extend(pieces.iter().map(|pc| AbiParam::new(pc.ty))),
+            ResultLowering::Pieces(pieces) => sig
+                .returns
+                .extend(pieces.iter().map(|pc| AbiParam::new(pc.ty))),
         }
         sig
     }
@@ -122,22 +130,10 @@ pub fn clif_type(ty: &NativeType) -> Type {
 pub fn scalar_param(ty: &NativeType) -> AbiParam {
     let clif = clif_type(ty);
     let param = AbiParam::new(clif);
-    if clif.bits() < 32 && clif.is_int() {
-        let ext = if ty.is_signed() { ArgumentExtension::Sext } else { ArgumentExtension::Uext };
-        param.with_extension_of(ext)
-    } else {
-        param
-    }
-}
-
-trait WithExt {
-    fn with_extension_of(self, ext: ArgumentExtension) -> Self;
-}
-
-impl WithExt for AbiParam {
-    fn with_extension_of(mut self, ext: ArgumentExtension) -> Self {
-        self.extension = ext;
-        self
+    match (clif.is_int() && clif.bits() < 32, ty.is_signed()) {
+        (false, _) => param,
+        (true, true) => param.sext(),
+        (true, false) => param.uext(),
     }
 }
 
@@ -158,8 +154,15 @@ fn eightbyte_pieces(st: &StructType, float_class: bool) -> Vec<Piece> {
                 .filter(|(off, t)| *off < hi && off + t.size() > lo)
                 .cloned()
                 .collect();
-            let ty = if float_class && leaves_all_float(&inside) { types::F64 } else { types::I64 };
-            Piece { offset: (i * 8) as u32, ty }
+            let ty = if float_class && leaves_all_float(&inside) {
+                types::F64
+            } else {
+                types::I64
+            };
+            Piece {
+                offset: (i * 8) as u32,
+                ty,
+            }
         })
         .collect()
 }

@@ -9,7 +9,10 @@
 
 use hotcall_abi::{NativeType, Signature};
 
-use super::{eightbyte_pieces, padded_size, scalar_param, CallLowering, ParamLowering, PassMode, ResultLowering};
+use super::{
+    eightbyte_pieces, padded_size, scalar_param, CallLowering, ParamLowering, PassMode,
+    ResultLowering,
+};
 
 const INT_REGS: usize = 6;
 const SSE_REGS: usize = 8;
@@ -33,7 +36,15 @@ pub fn lower(sig: &Signature) -> CallLowering {
                     let pieces = eightbyte_pieces(st, true);
                     let n_sse = pieces.iter().filter(|p| p.ty.is_float()).count();
                     let n_int = pieces.len() - n_sse;
-                    if ints + n_int <= INT_REGS && sses + n_sse <= SSE_REGS {
+                    // Only the classes the struct needs must have room: the
+                    // counters keep growing past the register count for
+                    // scalars (which then go on the stack), so a pure-SSE
+                    // struct after many integer arguments still fits.
+                    // (Was `ints + n_int <= INT_REGS && ...`, which sent such
+                    // a struct to the stack; found by jit-tests' corpus.)
+                    if n_int <= INT_REGS.saturating_sub(ints)
+                        && n_sse <= SSE_REGS.saturating_sub(sses)
+                    {
                         ints += n_int;
                         sses += n_sse;
                         PassMode::Pieces(pieces)
@@ -50,7 +61,10 @@ pub fn lower(sig: &Signature) -> CallLowering {
                     PassMode::Scalar(scalar_param(scalar))
                 }
             };
-            ParamLowering { padding: Vec::new(), mode }
+            ParamLowering {
+                padding: Vec::new(),
+                mode,
+            }
         })
         .collect();
     CallLowering { params, result }

@@ -7,8 +7,8 @@
 //! of size 1, 2, 4 or 8 come back in RAX; others through a hidden pointer in
 //! RCX that is returned in RAX.
 
-use hotcall_abi::{NativeType, Signature};
 use cranelift_codegen::ir::types;
+use hotcall_abi::{NativeType, Signature};
 
 use super::{scalar_param, CallLowering, ParamLowering, PassMode, Piece, ResultLowering};
 
@@ -17,13 +17,18 @@ fn passed_as_integer(size: usize) -> bool {
 }
 
 fn integer_piece() -> Vec<Piece> {
-    vec![Piece { offset: 0, ty: types::I64 }]
+    vec![Piece {
+        offset: 0,
+        ty: types::I64,
+    }]
 }
 
 pub fn lower(sig: &Signature) -> CallLowering {
     let result = match &sig.result {
         NativeType::Void => ResultLowering::Void,
-        NativeType::Struct(st) if passed_as_integer(st.size()) => ResultLowering::Pieces(integer_piece()),
+        NativeType::Struct(st) if passed_as_integer(st.size()) => {
+            ResultLowering::Pieces(integer_piece())
+        }
         NativeType::Struct(_) => ResultLowering::Sret,
         scalar => ResultLowering::Scalar(scalar_param(scalar)),
     };
@@ -32,11 +37,16 @@ pub fn lower(sig: &Signature) -> CallLowering {
         .iter()
         .map(|ty| {
             let mode = match ty {
-                NativeType::Struct(st) if passed_as_integer(st.size()) => PassMode::Pieces(integer_piece()),
+                NativeType::Struct(st) if passed_as_integer(st.size()) => {
+                    PassMode::Pieces(integer_piece())
+                }
                 NativeType::Struct(_) => PassMode::Indirect,
                 scalar => PassMode::Scalar(scalar_param(scalar)),
             };
-            ParamLowering { padding: Vec::new(), mode }
+            ParamLowering {
+                padding: Vec::new(),
+                mode,
+            }
         })
         .collect();
     CallLowering { params, result }

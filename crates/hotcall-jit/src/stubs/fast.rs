@@ -9,7 +9,9 @@
 //! Cranelift only emits tail calls between functions of its own `tail`
 //! convention, so the trampoline calls and returns.
 
-use cranelift_codegen::ir::{types, AbiParam, InstBuilder, Signature as ClifSignature, Type, Value};
+use cranelift_codegen::ir::{
+    types, AbiParam, InstBuilder, Signature as ClifSignature, Type, Value,
+};
 use cranelift_frontend::FunctionBuilder;
 use cranelift_module::Module;
 use hotcall_abi::{NativeType, Signature};
@@ -68,7 +70,8 @@ pub fn v8_signature(sig: &Signature, result: &FastResult) -> Option<Signature> {
 
 fn v8_clif_signature(flavor: AbiFlavor, v8_sig: &Signature) -> ClifSignature {
     let mut sig = ClifSignature::new(flavor.v8_fast_call_conv());
-    sig.params.extend(v8_sig.params.iter().map(|t| AbiParam::new(clif_type(t))));
+    sig.params
+        .extend(v8_sig.params.iter().map(|t| AbiParam::new(clif_type(t))));
     if v8_sig.result != NativeType::Void {
         sig.returns.push(AbiParam::new(clif_type(&v8_sig.result)));
     }
@@ -76,7 +79,11 @@ fn v8_clif_signature(flavor: AbiFlavor, v8_sig: &Signature) -> ClifSignature {
 }
 
 /// The Cranelift signature of a fast trampoline (for declaring it).
-pub(crate) fn clif_signature(flavor: AbiFlavor, sig: &Signature, result: &FastResult) -> Result<ClifSignature, JitError> {
+pub(crate) fn clif_signature(
+    flavor: AbiFlavor,
+    sig: &Signature,
+    result: &FastResult,
+) -> Result<ClifSignature, JitError> {
     let v8_sig = v8_signature(sig, result).ok_or_else(|| JitError::NoFastPath(sig.to_string()))?;
     Ok(v8_clif_signature(flavor, &v8_sig))
 }
@@ -84,8 +91,15 @@ pub(crate) fn clif_signature(flavor: AbiFlavor, sig: &Signature, result: &FastRe
 /// Converts one V8 fast-call argument to the C argument.
 fn convert_param(b: &mut FunctionBuilder, ty: &NativeType, v: Value) -> Value {
     match ty {
-        NativeType::Buffer => b.ins().load(types::I64, own_mem().with_readonly(), v, TYPED_ARRAY_DATA_OFFSET),
-        NativeType::I8 | NativeType::U8 | NativeType::I16 | NativeType::U16 => b.ins().ireduce(clif_type(ty), v),
+        NativeType::Buffer => b.ins().load(
+            types::I64,
+            own_mem().with_readonly(),
+            v,
+            TYPED_ARRAY_DATA_OFFSET,
+        ),
+        NativeType::I8 | NativeType::U8 | NativeType::I16 | NativeType::U16 => {
+            b.ins().ireduce(clif_type(ty), v)
+        }
         _ => v,
     }
 }
@@ -121,9 +135,16 @@ pub(crate) fn build<M: Module>(
         .collect();
     let call_args = crate::lower::c_call_args(b, &lowering, &sig.params, &args);
     let callee = code_address(module, b, target, false)?;
-    let results = call_indirect(b, lowering.clif_signature(flavor.c_call_conv()), callee, &call_args);
+    let results = call_indirect(
+        b,
+        lowering.clif_signature(flavor.c_call_conv()),
+        callee,
+        &call_args,
+    );
     let returned = match (result, results.first()) {
-        (FastResult::Direct, Some(&v)) => vec![convert_result(b, &sig.result, v, clif_type(&v8_sig.result))],
+        (FastResult::Direct, Some(&v)) => {
+            vec![convert_result(b, &sig.result, v, clif_type(&v8_sig.result))]
+        }
         (FastResult::OutSlot(addr), Some(&v)) => {
             let slot = b.ins().iconst(types::I64, *addr as i64);
             b.ins().store(own_mem(), v, slot, 0);

@@ -29,7 +29,9 @@ pub(crate) fn build(b: &mut FunctionBuilder, flavor: AbiFlavor, sig: &Signature)
         .map(|(i, ty)| {
             let offset = (i * SLOT_SIZE) as i32;
             match ty {
-                NativeType::Struct(_) => ArgValue::StructAt(b.ins().load(types::I64, own_mem(), slots, offset)),
+                NativeType::Struct(_) => {
+                    ArgValue::StructAt(b.ins().load(types::I64, own_mem(), slots, offset))
+                }
                 scalar => ArgValue::Scalar(load_scalar(b, scalar, slots, offset, own_mem())),
             }
         })
@@ -40,7 +42,12 @@ pub(crate) fn build(b: &mut FunctionBuilder, flavor: AbiFlavor, sig: &Signature)
         call_args.push(ret);
     }
     call_args.extend(c_call_args(b, &lowering, &sig.params, &args));
-    let results = call_indirect(b, lowering.clif_signature(flavor.c_call_conv()), target, &call_args);
+    let results = call_indirect(
+        b,
+        lowering.clif_signature(flavor.c_call_conv()),
+        target,
+        &call_args,
+    );
     store_c_result(b, &lowering, &results, ret);
     b.ins().return_(&[]);
 }

@@ -27,7 +27,12 @@ pub(crate) fn three_pointer_signature(call_conv: CallConv) -> ClifSignature {
 }
 
 /// Emits `call_indirect` and returns the call's results.
-pub(crate) fn call_indirect(b: &mut FunctionBuilder, sig: ClifSignature, callee: Value, args: &[Value]) -> Vec<Value> {
+pub(crate) fn call_indirect(
+    b: &mut FunctionBuilder,
+    sig: ClifSignature,
+    callee: Value,
+    args: &[Value],
+) -> Vec<Value> {
     let sig_ref = b.import_signature(sig);
     let call = b.ins().call_indirect(sig_ref, callee, args);
     b.inst_results(call).to_vec()

@@ -14,7 +14,9 @@ use hotcall_abi::Signature;
 
 use super::{call_indirect, entry_block, three_pointer_signature};
 use crate::abi::{result_buffer_size, CallLowering, ResultLowering};
-use crate::lower::{c_incoming_args, code_address, load_c_result, own_mem, stack_buffer, widen_to_i64, ArgValue};
+use crate::lower::{
+    c_incoming_args, code_address, load_c_result, own_mem, stack_buffer, widen_to_i64, ArgValue,
+};
 use crate::stubs::invoker::SLOT_SIZE;
 use crate::target::AbiFlavor;
 use crate::{CodeRef, JitError};
@@ -41,7 +43,8 @@ pub(crate) fn build<M: Module>(
             ArgValue::Scalar(v) => widen_to_i64(b, ty, v),
             ArgValue::StructAt(addr) => addr,
         };
-        b.ins().store(own_mem(), value, slots, (i * SLOT_SIZE) as i32);
+        b.ins()
+            .store(own_mem(), value, slots, (i * SLOT_SIZE) as i32);
     }
 
     let ret_size = result_buffer_size(&sig.result) as u32;
@@ -53,7 +56,12 @@ pub(crate) fn build<M: Module>(
 
     let ctx_value = code_address(module, b, ctx, true)?;
     let dispatcher_addr = code_address(module, b, dispatcher, false)?;
-    call_indirect(b, three_pointer_signature(flavor.c_call_conv()), dispatcher_addr, &[ctx_value, slots, ret]);
+    call_indirect(
+        b,
+        three_pointer_signature(flavor.c_call_conv()),
+        dispatcher_addr,
+        &[ctx_value, slots, ret],
+    );
 
     let results = load_c_result(b, &lowering, &sig.result, ret, sret);
     b.ins().return_(&results);

@@ -1,0 +1,227 @@
+//! Runs the built `hotcall` binary end to end.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn hotcall(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hotcall"))
+        .args(args)
+        .output()
+        .expect("running hotcall")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn headers(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| l.starts_with("== ")).collect()
+}
+
+/// Writes `json` to a fresh file under the test's scratch directory.
+fn scratch_file(name: &str, json: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, json).expect("writing scratch declaration");
+    path
+}
+
+#[test]
+fn add_on_x86_64_linux() {
+    let add = examples().join("add.json");
+    let out = hotcall(&[
+        "stubs",
+        "--target",
+        "x86_64-unknown-linux-gnu",
+        add.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(
+        headers(&text),
+        [
+            "== add: (i32, i32) -> i32 [fast trampoline] x86_64-unknown-linux-gnu",
+            "== add: (i32, i32) -> i32 [invoker] x86_64-unknown-linux-gnu",
+            "== add: (i32, i32) -> i32 [callback thunk] x86_64-unknown-linux-gnu",
+        ]
+    );
+    // x86_64 machine code: the fast trampoline drops V8's receiver (%rdi)
+    // by moving the two ints down one register each.
+    assert!(text.contains("movq %rsi, %rdi"), "{text}");
+    assert!(text.contains("retq"), "{text}");
+    assert!(
+        !text.contains("function u0:"),
+        "CLIF printed without --clif:\n{text}"
+    );
+}
+
+#[test]
+fn add_on_apple_arm64_with_clif() {
+    let add = examples().join("add.json");
+    let out = hotcall(&[
+        "stubs",
+        "--target=aarch64-apple-darwin",
+        "--kind",
+        "fast",
+        "--clif",
+        add.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(
+        headers(&text),
+        ["== add: (i32, i32) -> i32 [fast trampoline] aarch64-apple-darwin"]
+    );
+    // The CLIF calls the C function with Apple's convention ...
+    assert!(
+        text.contains("-- clif\nfunction u0:0(i64, i32, i32, i64) -> i32 system_v"),
+        "{text}"
+    );
+    assert!(text.contains("apple_aarch64"), "{text}");
+    // ... and the VCode is arm64.
+    assert!(text.contains("-- vcode\n"), "{text}");
+    assert!(text.contains("mov x0, x1"), "{text}");
+    assert!(text.contains("blr x"), "{text}");
+}
+
+#[test]
+fn output_is_deterministic() {
+    let add = examples().join("add.json");
+    let args = [
+        "stubs",
+        "--target",
+        "aarch64-unknown-linux-gnu",
+        add.to_str().unwrap(),
+    ];
+    assert_eq!(stdout(&hotcall(&args)), stdout(&hotcall(&args)));
+}
+
+#[test]
+fn every_type_with_skips_and_statics() {
+    let types = examples().join("types.json");
+    let out = hotcall(&[
+        "stubs",
+        "--target",
+        "x86_64-pc-windows-msvc",
+        types.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    let lines = headers(&text);
+    assert!(lines.contains(
+        &"== point_len: ({struct: [f64, f64]}) -> f64 [fast trampoline] x86_64-pc-windows-msvc: skipped, structs by value have no V8 fast-call form"
+    ));
+    assert!(lines.contains(
+        &"== sort_with (symbol qsort_like): (buffer, usize, function) -> void [fast trampoline] x86_64-pc-windows-msvc: skipped, callback: true symbols always take the slow path"
+    ));
+    assert!(lines.contains(
+        &"== slow_hash: (buffer, usize) -> u64 [fast trampoline] x86_64-pc-windows-msvc: skipped, nonblocking symbols run on a worker thread, not from a fast call"
+    ));
+    assert!(lines
+        .contains(&"== point_len: ({struct: [f64, f64]}) -> f64 [invoker] x86_64-pc-windows-msvc"));
+    assert!(lines.contains(
+        &"== narrow: (u8, i8, u16, i16) -> i16 [fast trampoline] x86_64-pc-windows-msvc"
+    ));
+    assert_eq!(
+        lines.last(),
+        Some(&"== counter: static u32 (skipped: statics have no stubs)")
+    );
+}
+
+#[test]
+fn invalid_declaration_names_the_symbol() {
+    let bad = scratch_file(
+        "invalid.json",
+        r#"{"ok": {"parameters": [], "result": "void"}, "broken": {"parameters": ["i32", "i33"], "result": "void"}}"#,
+    );
+    let out = hotcall(&[
+        "stubs",
+        "--target",
+        "x86_64-unknown-linux-gnu",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "hotcall: Invalid FFI declaration of symbol \"broken\", parameter 1: unknown type \"i33\"\n"
+    );
+    assert_eq!(
+        stdout(&out),
+        "",
+        "nothing is printed for a rejected declaration"
+    );
+}
+
+#[test]
+fn not_json_and_missing_file_fail() {
+    let bad = scratch_file("not-json.json", "{ add: ");
+    let out = hotcall(&["stubs", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is not valid JSON"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = hotcall(&["stubs", "/nonexistent/hotcall/decl.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("hotcall: cannot read /nonexistent/hotcall/decl.json"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn bad_command_lines_exit_2() {
+    let add = examples().join("add.json");
+    for args in [
+        &["run", add.to_str().unwrap()][..],
+        &["stubs"],
+        &["stubs", "--kind", "slow", add.to_str().unwrap()],
+    ] {
+        let out = hotcall(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("hotcall --help"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn unsupported_target_fails() {
+    let add = examples().join("add.json");
+    let out = hotcall(&[
+        "stubs",
+        "--target",
+        "riscv64gc-unknown-linux-gnu",
+        add.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("unsupported target riscv64gc-unknown-linux-gnu"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn help_lists_stubs_only() {
+    let out = hotcall(&["--help"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("stubs"), "{text}");
+    assert!(!text.contains("run"), "{text}");
+    let out = hotcall(&["stubs", "--help"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("--target TRIPLE"));
+}
