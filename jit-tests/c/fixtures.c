@@ -5,7 +5,7 @@
 
 #include <stdalign.h>
 
-_Thread_local uint64_t hc_last;
+HC_THREAD_LOCAL uint64_t hc_last;
 
 uint64_t hc_last_checksum(void) { return hc_last; }
 

@@ -10,7 +10,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#ifdef HC_FREESTANDING
+/* No C library headers: the Apple arm64 cross build compiles for macOS
+ * without its SDK (jit-tests/src/cross/). The builtins need none. */
+#define memcpy __builtin_memcpy
+#define memset __builtin_memset
+#else
 #include <string.h>
+#endif
 
 #define HC_INIT UINT64_C(0xcbf29ce484222325)
 
@@ -63,7 +70,15 @@ static inline double hc_derive_f64(uint64_t h) {
     return (h & 1) ? -d : d;
 }
 
-/* The checksum recorded by the last fixture / corpus call on this thread. */
-extern _Thread_local uint64_t hc_last;
+/* The checksum recorded by the last fixture / corpus call on this thread.
+ * Cross builds (jit-tests/src/cross/) define HC_NO_TLS: their drivers are
+ * single-threaded, and Mach-O thread-local access (the Apple arm64 corpus
+ * is compiled for macOS, then run on Linux) cannot be converted to ELF. */
+#ifdef HC_NO_TLS
+#define HC_THREAD_LOCAL
+#else
+#define HC_THREAD_LOCAL _Thread_local
+#endif
+extern HC_THREAD_LOCAL uint64_t hc_last;
 
 #endif

@@ -3,6 +3,7 @@
 
 use cranelift_module::Linkage;
 use cranelift_object::{ObjectBuilder, ObjectModule};
+pub use target_lexicon::BinaryFormat;
 
 use crate::generate::{define_stub, Contexts, StubRequest};
 use crate::target::Target;
@@ -53,4 +54,23 @@ pub fn emit_object(target: &Target, requests: &[StubRequest]) -> Result<Vec<u8>,
         .finish()
         .emit()
         .map_err(|e| JitError::Codegen(format!("emitting object: {e}")))
+}
+
+/// Like [`emit_object`], but in the container `format` instead of the
+/// target's own (the code, and so the calling conventions, stay `target`'s).
+///
+/// For tests that run one target's code on another OS: `jit-tests` emits
+/// Apple arm64 stubs as ELF to link them on aarch64 Linux and run them under
+/// qemu next to Apple-ABI C converted from Mach-O assembly. Cranelift's
+/// aarch64 code does not depend on the object format.
+pub fn emit_object_as(
+    target: &Target,
+    format: BinaryFormat,
+    requests: &[StubRequest],
+) -> Result<Vec<u8>, JitError> {
+    let mut triple = target.triple().clone();
+    triple.binary_format = format;
+    let retargeted = Target::from_triple(triple)?;
+    debug_assert_eq!(retargeted.flavor(), target.flavor());
+    emit_object(&retargeted, requests)
 }
