@@ -6,7 +6,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use hotcall_benches::{addr, bench_nop, library_mix, sig_add_u32};
 use hotcall_jit::{FastResult, Jit};
 
@@ -30,12 +30,32 @@ fn bench_compile(c: &mut Criterion) {
         .collect();
 
     let mut g = c.benchmark_group("compile");
-    // The StubSet (its JITModule and pages) is dropped outside the timed
-    // region: freeing a library's stubs is not part of compiling them.
+    // Cold: a fresh `Jit` per iteration (built in the untimed setup), so
+    // every shape is compiled by Cranelift. The StubSet (its JITModule and
+    // pages) is dropped outside the timed region: freeing a library's stubs
+    // is not part of compiling them.
     g.bench_function("fast_1_symbol", |b| {
-        b.iter_with_large_drop(|| jit.fast_trampolines(black_box(&one_item)).unwrap())
+        b.iter_batched(
+            || Jit::new().unwrap(),
+            |mut jit| (jit.fast_trampolines(black_box(&one_item)).unwrap(), jit),
+            BatchSize::SmallInput,
+        )
     });
     g.bench_function("fast_25_symbols", |b| {
+        b.iter_batched(
+            || Jit::new().unwrap(),
+            |mut jit| (jit.fast_trampolines(black_box(&mix_items)).unwrap(), jit),
+            BatchSize::SmallInput,
+        )
+    });
+    // Warm: the same `Jit` has compiled these shapes before (a second
+    // library with the same signatures, or repeated signatures within one):
+    // every trampoline is instantiated from its template.
+    jit.fast_trampolines(&mix_items).unwrap();
+    g.bench_function("fast_1_symbol_known_shape", |b| {
+        b.iter_with_large_drop(|| jit.fast_trampolines(black_box(&one_item)).unwrap())
+    });
+    g.bench_function("fast_25_symbols_known_shapes", |b| {
         b.iter_with_large_drop(|| jit.fast_trampolines(black_box(&mix_items)).unwrap())
     });
     // For reference: what a library load would pay if it built its own ISA.

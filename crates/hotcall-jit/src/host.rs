@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::ffi::c_void;
+use std::sync::Arc;
 
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage};
@@ -16,6 +17,7 @@ use hotcall_abi::Signature;
 
 use crate::generate::{define_stub, Contexts, StubKind, StubRequest};
 use crate::target::Target;
+use crate::templates::{SymbolTable, Templates, TrampolineRequest};
 use crate::{CodeRef, FastResult, JitError};
 
 /// An invoker: calls `target` with the arguments in `args` (one 8-byte slot
@@ -68,6 +70,7 @@ pub struct Jit {
     cx: Contexts,
     invoker_module: JITModule,
     invokers: HashMap<Signature, InvokerFn>,
+    templates: Templates,
 }
 
 impl Jit {
@@ -80,6 +83,7 @@ impl Jit {
             cx: Contexts::default(),
             invoker_module,
             invokers: HashMap::new(),
+            templates: Templates::default(),
         })
     }
 
@@ -152,24 +156,62 @@ impl Jit {
         })
     }
 
-    /// Fast trampolines for a library: one per `(signature, C function, result mode)`.
+    /// Fast trampolines for a library: one per `(signature, C function,
+    /// result mode)`, in one batch of executable memory. Each signature and
+    /// result mode is compiled by Cranelift once per `Jit`; later
+    /// trampolines of the same shape reuse its code (see `templates.rs`).
     pub fn fast_trampolines(
         &mut self,
         items: &[(&Signature, *const c_void, FastResult)],
     ) -> Result<StubSet, JitError> {
-        let batch: Vec<(&Signature, StubKind)> = items
+        let symbols = SymbolTable::default();
+        let mut module = new_module_with_symbols(&self.target, Arc::clone(&symbols));
+        let flavor = self.target.flavor();
+        let mut ids = Vec::with_capacity(items.len());
+        for (i, (sig, f, result)) in items.iter().enumerate() {
+            let out_slot = match result {
+                FastResult::Direct => None,
+                FastResult::OutSlot(addr) => Some(*addr as usize),
+                FastResult::OutSymbol(name) => {
+                    // SAFETY: nothing of this module was handed out.
+                    unsafe { module.free_memory() };
+                    return Err(JitError::Codegen(format!(
+                        "out-slot symbol {name} cannot be resolved in the JIT; use OutSlot"
+                    )));
+                }
+            };
+            let req = TrampolineRequest {
+                sig,
+                target: *f as usize,
+                out_slot,
+            };
+            match self
+                .templates
+                .define(&mut module, &mut self.cx, flavor, &symbols, i, &req)
+            {
+                Ok(id) => ids.push(id),
+                Err(e) => {
+                    // SAFETY: nothing of this module was handed out.
+                    unsafe { module.free_memory() };
+                    return Err(e);
+                }
+            }
+        }
+        module.finalize_definitions()?;
+        let pointers = ids
             .iter()
-            .map(|(sig, f, result)| {
-                (
-                    *sig,
-                    StubKind::Fast {
-                        target: CodeRef::Address(*f as u64),
-                        result: result.clone(),
-                    },
-                )
-            })
+            .map(|&id| module.get_finalized_function(id))
             .collect();
-        self.compile(&batch)
+        Ok(StubSet {
+            module: Some(module),
+            pointers,
+        })
+    }
+
+    /// How many distinct trampoline shapes Cranelift has compiled so far
+    /// (the rest were instantiated from templates).
+    pub fn compiled_trampoline_shapes(&self) -> usize {
+        self.templates.len()
     }
 
     /// A callback thunk for `sig` that calls `dispatcher(ctx, args, ret)`.
@@ -189,5 +231,17 @@ impl Jit {
 
 fn new_module(target: &Target) -> JITModule {
     let builder = JITBuilder::with_isa(target.isa_arc(), cranelift_module::default_libcall_names());
+    JITModule::new(builder)
+}
+
+/// A module whose imported symbols are looked up in `symbols` (the
+/// addresses of one batch of trampolines).
+fn new_module_with_symbols(target: &Target, symbols: SymbolTable) -> JITModule {
+    let mut builder =
+        JITBuilder::with_isa(target.isa_arc(), cranelift_module::default_libcall_names());
+    builder.symbol_lookup_fn(Box::new(move |name| {
+        let table = symbols.lock().unwrap_or_else(|p| p.into_inner());
+        table.get(name).map(|&addr| addr as *const u8)
+    }));
     JITModule::new(builder)
 }

@@ -21,6 +21,7 @@ mod host;
 mod lower;
 pub mod stubs;
 mod target;
+mod templates;
 pub mod text;
 
 use std::fmt;
@@ -49,6 +50,19 @@ pub enum FastResult {
     /// results V8 cannot take from a fast call, e.g. 64-bit "number or
     /// bigint" and pointers).
     OutSlot(u64),
+    /// As `OutSlot`, at the address of a data symbol (object files).
+    OutSymbol(String),
+}
+
+impl FastResult {
+    /// Where the raw result is stored, if it is not returned.
+    pub fn out_slot(&self) -> Option<CodeRef> {
+        match self {
+            FastResult::Direct => None,
+            FastResult::OutSlot(addr) => Some(CodeRef::Address(*addr)),
+            FastResult::OutSymbol(name) => Some(CodeRef::Symbol(name.clone())),
+        }
+    }
 }
 
 /// Errors of the stub generator.

@@ -60,7 +60,7 @@ pub fn v8_signature(sig: &Signature, result: &FastResult) -> Option<Signature> {
     params.push(NativeType::Pointer);
     let result = match result {
         FastResult::Direct => v8_result_type(&sig.result)?,
-        FastResult::OutSlot(_) => {
+        FastResult::OutSlot(_) | FastResult::OutSymbol(_) => {
             sig.result.as_struct().map_or(Some(()), |_| None)?;
             NativeType::Void
         }
@@ -141,12 +141,12 @@ pub(crate) fn build<M: Module>(
         callee,
         &call_args,
     );
-    let returned = match (result, results.first()) {
-        (FastResult::Direct, Some(&v)) => {
+    let returned = match (result.out_slot(), results.first()) {
+        (None, Some(&v)) => {
             vec![convert_result(b, &sig.result, v, clif_type(&v8_sig.result))]
         }
-        (FastResult::OutSlot(addr), Some(&v)) => {
-            let slot = b.ins().iconst(types::I64, *addr as i64);
+        (Some(out), Some(&v)) => {
+            let slot = code_address(module, b, &out, true)?;
             b.ins().store(own_mem(), v, slot, 0);
             Vec::new()
         }

@@ -1,0 +1,210 @@
+//! Fast-trampoline templates: a trampoline's machine code depends only on
+//! its signature and result mode; the C function and the out-slot are two
+//! relocated addresses. So each `(signature, result mode)` is compiled by
+//! Cranelift once per [`crate::Jit`] and every further trampoline of that
+//! shape is its bytes, defined again with the two relocations pointed at the
+//! new symbol's addresses (`Module::define_function_bytes`).
+//!
+//! The addresses reach the module as imported symbols with batch-unique
+//! names, resolved at finalize time through a lookup table of the batch.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::ir::{ExternalName, UserExternalName};
+use cranelift_codegen::FinalizedRelocTarget;
+use cranelift_jit::JITModule;
+use cranelift_module::{FuncId, Linkage, Module, ModuleReloc, ModuleRelocTarget};
+use hotcall_abi::Signature;
+
+use crate::generate::{define_stub, Contexts, StubKind, StubRequest};
+use crate::stubs::fast;
+use crate::target::AbiFlavor;
+use crate::{CodeRef, FastResult, JitError};
+
+/// Addresses of the imported names of one batch, read when it is finalized.
+pub(crate) type SymbolTable = Arc<Mutex<HashMap<String, usize>>>;
+
+/// What a relocation of a template points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    CFunction,
+    OutSlot,
+}
+
+#[derive(Clone, Debug)]
+struct TemplateReloc {
+    offset: u32,
+    kind: Reloc,
+    role: Role,
+    addend: i64,
+}
+
+/// The compiled code of one trampoline shape.
+#[derive(Clone, Debug)]
+struct Template {
+    bytes: Vec<u8>,
+    alignment: u64,
+    relocs: Vec<TemplateReloc>,
+}
+
+/// The per-`Jit` cache of trampoline templates.
+#[derive(Default)]
+pub(crate) struct Templates {
+    by_shape: HashMap<(Signature, bool), Template>,
+}
+
+/// One trampoline to define in a batch.
+pub(crate) struct TrampolineRequest<'a> {
+    pub sig: &'a Signature,
+    pub target: usize,
+    pub out_slot: Option<usize>,
+}
+
+impl Templates {
+    /// Number of shapes compiled so far.
+    pub(crate) fn len(&self) -> usize {
+        self.by_shape.len()
+    }
+
+    /// Defines trampoline number `i` of a batch in `module`: from its
+    /// template if the shape was compiled before, else compiled by Cranelift
+    /// (and remembered). `symbols` receives the addresses its imports need.
+    pub(crate) fn define(
+        &mut self,
+        module: &mut JITModule,
+        cx: &mut Contexts,
+        flavor: AbiFlavor,
+        symbols: &SymbolTable,
+        i: usize,
+        req: &TrampolineRequest,
+    ) -> Result<FuncId, JitError> {
+        let target_name = format!("hotcall.target.{i}");
+        let out_name = format!("hotcall.out.{i}");
+        {
+            let mut table = symbols.lock().unwrap_or_else(|p| p.into_inner());
+            table.insert(target_name.clone(), req.target);
+            if let Some(out) = req.out_slot {
+                table.insert(out_name.clone(), out);
+            }
+        }
+        let result = match req.out_slot {
+            Some(_) => FastResult::OutSymbol(out_name.clone()),
+            None => FastResult::Direct,
+        };
+        let stub_name = format!("stub{i}");
+        let key = (req.sig.clone(), req.out_slot.is_some());
+        if let Some(template) = self.by_shape.get(&key) {
+            return instantiate(
+                module,
+                flavor,
+                template,
+                &stub_name,
+                req.sig,
+                &result,
+                &target_name,
+                &out_name,
+            );
+        }
+        let kind = StubKind::Fast {
+            target: CodeRef::Symbol(target_name),
+            result,
+        };
+        let id = define_stub(
+            module,
+            flavor,
+            cx,
+            &StubRequest {
+                name: &stub_name,
+                sig: req.sig,
+                kind,
+            },
+            Linkage::Local,
+        )?;
+        if let Some(template) = capture(cx) {
+            self.by_shape.insert(key, template);
+        }
+        Ok(id)
+    }
+}
+
+/// Reads the just-compiled function out of `cx` as a template, if every
+/// relocation is one of the two addresses (else it is not reusable).
+fn capture(cx: &Contexts) -> Option<Template> {
+    let code = cx.ctx.compiled_code()?;
+    let names = cx.ctx.func.params.user_named_funcs();
+    let relocs = code
+        .buffer
+        .relocs()
+        .iter()
+        .map(|r| {
+            let FinalizedRelocTarget::ExternalName(ExternalName::User(name_ref)) = r.target else {
+                return None;
+            };
+            let UserExternalName { namespace, .. } = names[name_ref];
+            let role = match namespace {
+                0 => Role::CFunction,
+                1 => Role::OutSlot,
+                _ => return None,
+            };
+            Some(TemplateReloc {
+                offset: r.offset,
+                kind: r.kind,
+                role,
+                addend: r.addend,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(Template {
+        bytes: code.code_buffer().to_vec(),
+        alignment: u64::from(code.buffer.alignment),
+        relocs,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn instantiate(
+    module: &mut JITModule,
+    flavor: AbiFlavor,
+    template: &Template,
+    stub_name: &str,
+    sig: &Signature,
+    result: &FastResult,
+    target_name: &str,
+    out_name: &str,
+) -> Result<FuncId, JitError> {
+    let clif_sig = fast::clif_signature(flavor, sig, result)?;
+    let id = module.declare_function(stub_name, Linkage::Local, &clif_sig)?;
+    let import_sig = module.make_signature();
+    let target = module.declare_function(target_name, Linkage::Import, &import_sig)?;
+    let out = match result {
+        FastResult::Direct => None,
+        _ => Some(module.declare_data(out_name, Linkage::Import, false, false)?),
+    };
+    let relocs = template
+        .relocs
+        .iter()
+        .map(|r| {
+            let name = match r.role {
+                Role::CFunction => ModuleRelocTarget::user(0, target.as_u32()),
+                Role::OutSlot => {
+                    let out = out.ok_or_else(|| {
+                        JitError::Codegen("template out-slot without out-slot".into())
+                    })?;
+                    ModuleRelocTarget::user(1, out.as_u32())
+                }
+            };
+            Ok(ModuleReloc {
+                offset: r.offset,
+                kind: r.kind,
+                name,
+                addend: r.addend,
+            })
+        })
+        .collect::<Result<Vec<_>, JitError>>()?;
+    module
+        .define_function_bytes(id, template.alignment, &template.bytes, &relocs)
+        .map_err(|e| JitError::Codegen(format!("{stub_name}: {e}")))?;
+    Ok(id)
+}

@@ -1,0 +1,109 @@
+//! Trampolines of a shape seen before are instantiated from its template:
+//! each instance must call its own C function and store to its own out-slot.
+
+use std::ffi::c_void;
+
+use hotcall_abi::{NativeType as T, Signature};
+use hotcall_jit::{FastResult, Jit};
+
+extern "C" fn add(a: i32, b: i32) -> i32 {
+    a.wrapping_add(b)
+}
+extern "C" fn sub(a: i32, b: i32) -> i32 {
+    a.wrapping_sub(b)
+}
+extern "C" fn mul(a: i32, b: i32) -> i32 {
+    a.wrapping_mul(b)
+}
+extern "C" fn wide(a: i64, b: u8) -> i64 {
+    a * 1000 + b as i64
+}
+extern "C" fn wide_neg(a: i64, b: u8) -> i64 {
+    -a * 1000 - b as i64
+}
+
+type FastI32 = extern "C" fn(*const c_void, i32, i32, *const c_void) -> i32;
+type FastOut = extern "C" fn(*const c_void, i64, u32, *const c_void);
+
+fn as_fast<F: Copy>(ptr: *const u8) -> F {
+    assert_eq!(std::mem::size_of::<F>(), std::mem::size_of::<*const u8>());
+    // SAFETY: callers pick `F` as the V8 fast-call signature the stub was
+    // generated for; F is a function pointer type of pointer size.
+    unsafe { std::mem::transmute_copy(&ptr) }
+}
+
+#[test]
+fn same_shape_in_one_batch_calls_each_target() {
+    let mut jit = Jit::new().unwrap();
+    let sig = Signature::new(vec![T::I32, T::I32], T::I32);
+    let fns = [
+        add as *const c_void,
+        sub as *const c_void,
+        mul as *const c_void,
+    ];
+    let items: Vec<_> = fns.iter().map(|&f| (&sig, f, FastResult::Direct)).collect();
+    let set = jit.fast_trampolines(&items).unwrap();
+    assert_eq!(
+        jit.compiled_trampoline_shapes(),
+        1,
+        "one shape, compiled once"
+    );
+    let null = std::ptr::null();
+    let got: Vec<i32> = (0..3)
+        .map(|i| as_fast::<FastI32>(set.pointer(i))(null, 7, 5, null))
+        .collect();
+    assert_eq!(got, vec![12, 2, 35]);
+}
+
+#[test]
+fn templates_survive_across_batches_and_out_slots_are_per_symbol() {
+    let mut jit = Jit::new().unwrap();
+    let sig = Signature::new(vec![T::I64, T::U8], T::I64);
+    let mut slots = [0i64; 2];
+    let first = jit
+        .fast_trampolines(&[(
+            &sig,
+            wide as *const c_void,
+            FastResult::OutSlot(&mut slots[0] as *mut i64 as u64),
+        )])
+        .unwrap();
+    let second = jit
+        .fast_trampolines(&[(
+            &sig,
+            wide_neg as *const c_void,
+            FastResult::OutSlot(&mut slots[1] as *mut i64 as u64),
+        )])
+        .unwrap();
+    assert_eq!(jit.compiled_trampoline_shapes(), 1);
+    drop(first);
+    let null = std::ptr::null();
+    as_fast::<FastOut>(second.pointer(0))(null, 4, 300, null);
+    // u8 argument 300 wraps to 44 (V8 passes uint32; the C type is u8).
+    assert_eq!(slots, [0, -4044]);
+}
+
+#[test]
+fn direct_and_out_slot_results_are_distinct_shapes() {
+    let mut jit = Jit::new().unwrap();
+    let sig = Signature::new(vec![T::I32, T::I32], T::I32);
+    let mut slot = 0i32;
+    let set = jit
+        .fast_trampolines(&[
+            (&sig, add as *const c_void, FastResult::Direct),
+            (
+                &sig,
+                sub as *const c_void,
+                FastResult::OutSlot(&mut slot as *mut i32 as u64),
+            ),
+            (&sig, mul as *const c_void, FastResult::Direct),
+        ])
+        .unwrap();
+    assert_eq!(jit.compiled_trampoline_shapes(), 2);
+    let null = std::ptr::null();
+    assert_eq!(as_fast::<FastI32>(set.pointer(0))(null, 9, 4, null), 13);
+    as_fast::<extern "C" fn(*const c_void, i32, i32, *const c_void)>(set.pointer(1))(
+        null, 9, 4, null,
+    );
+    assert_eq!(slot, 5);
+    assert_eq!(as_fast::<FastI32>(set.pointer(2))(null, 9, 4, null), 36);
+}
