@@ -6,13 +6,16 @@
 
 use std::path::PathBuf;
 
+use hotcall_v8::FfiPermissions;
+
 /// Top-level usage.
 pub const USAGE: &str = "\
-hotcall: inspect the native stubs hotcall generates for FFI declarations
+hotcall: a Deno-compatible FFI runtime and its stub inspector
 
 Usage: hotcall <COMMAND> [OPTIONS]
 
 Commands:
+  run      Run a JavaScript or TypeScript module
   stubs    Print the generated stubs of a JSON symbols declaration
 
 Options:
@@ -41,12 +44,47 @@ Options:
   -h, --help           Print this help
 ";
 
+/// Usage of `hotcall run`.
+pub const RUN_USAGE: &str = "\
+Run a JavaScript or TypeScript ES module (.js, .mjs, .ts, .mts).
+
+Usage: hotcall run [OPTIONS] FILE [ARGS...]
+
+Arguments after FILE are passed to the script as Deno.args.
+
+Options:
+      --allow-ffi[=PATHS]  Allow Deno.dlopen (of the comma-separated PATHS
+                           only: files, or anything below directories)
+      --allow-read[=...]   Accepted for compatibility (no file API yet);
+                           likewise --allow-write, --allow-env, --allow-net,
+                           --allow-run, --allow-sys, --allow-hrtime
+  -A, --allow-all          Every permission, --allow-ffi included
+      --v8-flags=FLAGS     Comma-separated V8 flags, e.g.
+                           --v8-flags=--allow-natives-syntax,--max-old-space-size=64
+      --unstable           Accepted and ignored (the FFI API is always on)
+      --no-check           Accepted and ignored (types are stripped, never checked)
+  -h, --help               Print this help
+";
+
 /// A parsed command line.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     /// Print this usage text and exit successfully.
     Help(&'static str),
     Stubs(StubsArgs),
+    Run(RunArgs),
+}
+
+/// Options of `hotcall run`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RunArgs {
+    pub allow_ffi: FfiPermissions,
+    pub allow_read: bool,
+    /// Individual V8 flags, each starting with `--`.
+    pub v8_flags: Vec<String>,
+    pub file: PathBuf,
+    /// Everything after FILE (`Deno.args`).
+    pub script_args: Vec<String>,
 }
 
 /// Which stub kinds `hotcall stubs` prints.
@@ -90,6 +128,7 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
     match first.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help(USAGE)),
         "stubs" => parse_stubs(rest),
+        "run" => parse_run(rest),
         other if other.starts_with('-') => Err(format!("unknown option '{other}'")),
         other => Err(format!("unknown command '{other}'")),
     }
@@ -138,6 +177,87 @@ fn parse_stubs(argv: &[String]) -> Result<Command, String> {
         clif,
         file,
     }))
+}
+
+/// Permissions that exist in Deno but guard no API of hotcall: accepted, with
+/// or without `=value`, and ignored.
+const IGNORED_PERMISSIONS: &[&str] = &[
+    "--allow-write",
+    "--allow-env",
+    "--allow-net",
+    "--allow-run",
+    "--allow-sys",
+    "--allow-hrtime",
+];
+
+fn parse_run(argv: &[String]) -> Result<Command, String> {
+    let mut allow_ffi = FfiPermissions::Denied;
+    let mut allow_read = false;
+    let mut v8_flags = Vec::new();
+    let mut it = argv.iter();
+    let file = loop {
+        let Some(arg) = it.next() else {
+            return Err("'run' needs a FILE argument".into());
+        };
+        // Optional values must be attached with '=' (as in Deno), so that
+        // `--allow-ffi script.js` keeps meaning "allow everything".
+        let (opt, value) = match arg.split_once('=') {
+            Some((o, v)) if o.starts_with("--") => (o, Some(v)),
+            _ => (arg.as_str(), None),
+        };
+        match (opt, value) {
+            ("-h" | "--help", None) => return Ok(Command::Help(RUN_USAGE)),
+            ("--allow-ffi", None) => allow_ffi = FfiPermissions::All,
+            ("--allow-ffi", Some(list)) => allow_ffi = parse_path_list(list)?,
+            ("--allow-read", _) => allow_read = true,
+            ("-A" | "--allow-all", None) => {
+                allow_ffi = FfiPermissions::All;
+                allow_read = true;
+            }
+            ("--v8-flags", Some(list)) => v8_flags.extend(parse_v8_flags(list)?),
+            ("--v8-flags", None) => {
+                return Err("option '--v8-flags' needs a value: --v8-flags=FLAGS".into())
+            }
+            ("--unstable" | "--no-check", None) => {}
+            (o, _) if IGNORED_PERMISSIONS.contains(&o) => {}
+            ("--", None) => break it.next().ok_or("missing FILE after '--'")?,
+            (o, _) if o.starts_with('-') && o != "-" => {
+                return Err(format!("unknown option '{arg}' for 'run'"))
+            }
+            _ => break arg,
+        }
+    };
+    Ok(Command::Run(RunArgs {
+        allow_ffi,
+        allow_read,
+        v8_flags,
+        file: PathBuf::from(file),
+        script_args: it.cloned().collect(),
+    }))
+}
+
+/// `--allow-ffi=a,b`: the listed paths (empty entries are an error, so that a
+/// stray comma never widens the permission).
+fn parse_path_list(list: &str) -> Result<FfiPermissions, String> {
+    let paths: Vec<PathBuf> = list.split(',').map(PathBuf::from).collect();
+    if paths.iter().any(|p| p.as_os_str().is_empty()) {
+        return Err(format!("'--allow-ffi={list}' has an empty path"));
+    }
+    Ok(FfiPermissions::Paths(paths))
+}
+
+/// `--v8-flags=--a,--b=1`: V8 flags, each of which must start with '-'.
+fn parse_v8_flags(list: &str) -> Result<Vec<String>, String> {
+    let mut flags = Vec::new();
+    for flag in list.split(',').filter(|f| !f.is_empty()) {
+        if !flag.starts_with('-') {
+            return Err(format!(
+                "V8 flag '{flag}' must start with '--' (in --v8-flags={list})"
+            ));
+        }
+        flags.push(flag.to_owned());
+    }
+    Ok(flags)
 }
 
 fn set_file(slot: &mut Option<PathBuf>, arg: &str) -> Result<(), String> {
@@ -211,9 +331,89 @@ mod tests {
         assert_eq!(parse_str("stubs --kind invoker -- -odd.json"), Ok(want));
     }
 
+    fn run(ffi: FfiPermissions, read: bool, flags: &[&str], file: &str, rest: &[&str]) -> Command {
+        Command::Run(RunArgs {
+            allow_ffi: ffi,
+            allow_read: read,
+            v8_flags: flags.iter().map(|s| s.to_string()).collect(),
+            file: file.into(),
+            script_args: rest.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    #[test]
+    fn run_forms() {
+        use FfiPermissions::*;
+        assert_eq!(
+            parse_str("run a.js"),
+            Ok(run(Denied, false, &[], "a.js", &[]))
+        );
+        assert_eq!(
+            parse_str("run --allow-ffi --unstable a.ts x --allow-ffi -y"),
+            Ok(run(All, false, &[], "a.ts", &["x", "--allow-ffi", "-y"]))
+        );
+        assert_eq!(
+            parse_str("run --allow-ffi=./lib,/x.so --allow-read=. a.js"),
+            Ok(run(
+                Paths(vec!["./lib".into(), "/x.so".into()]),
+                true,
+                &[],
+                "a.js",
+                &[]
+            ))
+        );
+        assert_eq!(
+            parse_str("run -A --allow-env --v8-flags=--allow-natives-syntax,--no-opt a.js"),
+            Ok(run(
+                All,
+                true,
+                &["--allow-natives-syntax", "--no-opt"],
+                "a.js",
+                &[]
+            ))
+        );
+        assert_eq!(
+            parse_str("run -- -odd.js --help"),
+            Ok(run(Denied, false, &[], "-odd.js", &["--help"]))
+        );
+        assert_eq!(parse_str("run --help a.js"), Ok(Command::Help(RUN_USAGE)));
+    }
+
+    #[test]
+    fn run_errors() {
+        assert_eq!(parse_str("run"), Err("'run' needs a FILE argument".into()));
+        assert_eq!(
+            parse_str("run --allow-ffi"),
+            Err("'run' needs a FILE argument".into())
+        );
+        assert_eq!(
+            parse_str("run --allow-ffi=a,,b x.js"),
+            Err("'--allow-ffi=a,,b' has an empty path".into())
+        );
+        assert_eq!(
+            parse_str("run --v8-flags a.js"),
+            Err("option '--v8-flags' needs a value: --v8-flags=FLAGS".into())
+        );
+        assert_eq!(
+            parse_str("run --v8-flags=nope a.js"),
+            Err("V8 flag 'nope' must start with '--' (in --v8-flags=nope)".into())
+        );
+        assert_eq!(
+            parse_str("run --unstable=1 a.js"),
+            Err("unknown option '--unstable=1' for 'run'".into())
+        );
+        assert_eq!(
+            parse_str("run --frobnicate a.js"),
+            Err("unknown option '--frobnicate' for 'run'".into())
+        );
+    }
+
     #[test]
     fn errors() {
-        assert_eq!(parse_str("run a.json"), Err("unknown command 'run'".into()));
+        assert_eq!(
+            parse_str("walk a.json"),
+            Err("unknown command 'walk'".into())
+        );
         assert_eq!(
             parse_str("--verbose"),
             Err("unknown option '--verbose'".into())

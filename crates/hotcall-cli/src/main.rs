@@ -1,10 +1,12 @@
-//! `hotcall`: command-line tools around the hotcall stub generator.
+//! `hotcall`: runs Deno-style FFI scripts (`hotcall run`) and shows the
+//! stubs the generator makes (`hotcall stubs`).
 //!
 //! Subcommands live in their own modules; `args` turns the command line into
 //! a [`args::Command`] and this file only dispatches and maps errors to exit
 //! codes (1: the input or the generator failed, 2: bad command line).
 
 mod args;
+mod runtime;
 mod stubs;
 
 use std::io::Write;
@@ -26,6 +28,10 @@ fn main() -> ExitCode {
         Command::Help(text) => {
             print!("{text}");
             ExitCode::SUCCESS
+        }
+        Command::Run(opts) => {
+            let code = runtime::run(&opts);
+            ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1))
         }
         Command::Stubs(opts) => {
             let stdout = std::io::stdout();

@@ -183,7 +183,9 @@ fn not_json_and_missing_file_fail() {
 fn bad_command_lines_exit_2() {
     let add = examples().join("add.json");
     for args in [
-        &["run", add.to_str().unwrap()][..],
+        &["walk", add.to_str().unwrap()][..],
+        &["run"],
+        &["run", "--allow-ffi=", "x.js"],
         &["stubs"],
         &["stubs", "--kind", "slow", add.to_str().unwrap()],
     ] {
@@ -215,12 +217,15 @@ fn unsupported_target_fails() {
 }
 
 #[test]
-fn help_lists_stubs_only() {
+fn help_lists_the_commands() {
     let out = hotcall(&["--help"]);
     assert!(out.status.success());
     let text = stdout(&out);
     assert!(text.contains("stubs"), "{text}");
-    assert!(!text.contains("run"), "{text}");
+    assert!(text.contains("run "), "{text}");
+    let out = hotcall(&["run", "--help"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("--allow-ffi[=PATHS]"));
     let out = hotcall(&["stubs", "--help"]);
     assert!(out.status.success());
     assert!(stdout(&out).contains("--target TRIPLE"));

@@ -1,0 +1,1 @@
+export const waited = await new Promise((r) => setTimeout(() => r(true), 2));

@@ -1,0 +1,3 @@
+// @exit: 1
+console.log("waiting forever");
+await new Promise(() => {});

@@ -1,0 +1,4 @@
+// @exit: 1
+queueMicrotask(() => {
+  throw "a string from a microtask";
+});

@@ -1,0 +1,301 @@
+//! `Deno.UnsafeCallback`: a JS function behind a C function pointer.
+//!
+//! The class itself is JavaScript (`src/js/callback.js`); it calls four
+//! native operations defined here (`create`, `close`, `ref`, `unref`).
+//! `create` validates the definition ([`crate::decl_js::read_definition`],
+//! i.e. `hotcall_abi`), compiles a callback thunk with the process-wide
+//! `Jit` ([`crate::jit::with_jit`]) and wraps it in a
+//! `hotcall_jit::callback::Callback`, whose dispatcher runs
+//! `dispatch::dispatch`:
+//!
+//! * **on the JS thread** (the thread that created the callback), the call
+//!   comes from C code running inside a synchronous FFI call: the isolate is
+//!   entered, so the dispatcher opens a `CallbackScope`, converts the
+//!   argument slots to JS, calls the function and converts its result into
+//!   the thunk's result buffer. If the function throws, C gets 0 / null and
+//!   the exception is parked in per-isolate state; the FFI call path takes
+//!   it with [`take_pending_exception`] once the C function has returned and
+//!   rethrows it, so it propagates out of the call that led to the callback.
+//!   Symbols that may call back must be declared `callback: true`: V8's
+//!   fast-call path may not re-enter JS.
+//! * **on any other thread**, the call is posted to the JS thread's event
+//!   loop ([`crate::TaskSender::post`]) and the calling thread blocks until
+//!   the task has run (or was dropped because the loop is gone, in which
+//!   case C gets 0). An exception thrown there propagates out of the task,
+//!   i.e. to whatever the embedder's event loop does with exceptions of
+//!   [`crate::TaskQueue::run_ready`]; C gets 0 / null.
+//!
+//! A result the function returns that does not convert to the declared
+//! result type (e.g. a string for `i32`) is treated exactly like a throw of
+//! the conversion's `TypeError` (C gets 0, the error propagates as above).
+//!
+//! Lifetime: `close()` removes the JS function from the registry and hands
+//! the thunk to `Callback`'s deferred free, so closing a callback inside its
+//! own call is safe. A callback that is never closed lives as long as the
+//! isolate (the registry is an isolate slot). Calling the pointer after the
+//! thunk was freed is undefined behaviour, as for any dangling C function
+//! pointer; a call that still reaches a closed callback (e.g. a nested call
+//! between `close()` and the end of the outer call) returns 0 without
+//! running JS.
+//!
+//! Known deadlock (inherent to blocking cross-thread callbacks): a
+//! synchronous FFI call that waits for a thread which calls a callback
+//! (e.g. `pthread_join`) never returns, because the JS thread is not
+//! running its event loop. Use a nonblocking call to wait instead.
+
+mod dispatch;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use v8::MapFnTo;
+
+use hotcall_jit::callback::Callback;
+
+use crate::decl_js::read_definition;
+use crate::errors::{throw, Throw};
+use crate::TaskSender;
+use dispatch::{IsolatePtr, Target};
+
+/// How definitions are named in messages.
+const WHAT: &str = "UnsafeCallback";
+
+/// The JS half of the class.
+const CLASS_SOURCE: &str = include_str!("../js/callback.js");
+
+/// Takes the exception a JS callback threw during the last synchronous FFI
+/// call on this isolate, if any. Call it after every synchronous C call
+/// that may have called back (every `callback: true` symbol, every slow
+/// path call) and rethrow what it returns:
+///
+/// ```ignore
+/// invoker(f, args, ret);
+/// if let Some(exc) = hotcall_v8::callback::take_pending_exception(scope) {
+///     scope.throw_exception(exc);
+///     return;
+/// }
+/// ```
+///
+/// When several callbacks threw during one call, the first exception wins.
+pub fn take_pending_exception<'s>(
+    scope: &mut v8::HandleScope<'s, ()>,
+) -> Option<v8::Local<'s, v8::Value>> {
+    let registry = scope.get_slot::<Rc<RefCell<Registry>>>()?.clone();
+    let exception = registry.borrow_mut().pending.take()?;
+    Some(v8::Local::new(scope, exception))
+}
+
+/// [`take_pending_exception`] and throw it; true if there was one (the
+/// caller then returns without setting a result).
+pub fn rethrow_pending_exception(scope: &mut v8::HandleScope<'_, ()>) -> bool {
+    match take_pending_exception(scope) {
+        Some(exception) => {
+            scope.throw_exception(exception);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Defines `Deno.UnsafeCallback` on `deno`.
+pub fn install(
+    scope: &mut v8::HandleScope,
+    deno: v8::Local<v8::Object>,
+    config: &crate::FfiConfig,
+) -> Result<(), String> {
+    install_with_tasks(scope, deno, config.tasks.clone())
+}
+
+/// [`install`] for embedders that only have a [`TaskSender`].
+pub fn install_with_tasks(
+    scope: &mut v8::HandleScope,
+    deno: v8::Local<v8::Object>,
+    tasks: TaskSender,
+) -> Result<(), String> {
+    if scope.get_slot::<Rc<RefCell<Registry>>>().is_none() {
+        let registry = Registry {
+            tasks,
+            next_id: 1,
+            live: HashMap::new(),
+            pending: None,
+        };
+        scope.set_slot(Rc::new(RefCell::new(registry)));
+    }
+
+    let ops = v8::Object::new(scope);
+    let natives: [(&str, v8::FunctionCallback); 4] = [
+        ("create", op_create.map_fn_to()),
+        ("close", op_close.map_fn_to()),
+        ("ref", op_ref.map_fn_to()),
+        ("unref", op_unref.map_fn_to()),
+    ];
+    for (name, callback) in natives {
+        let function = v8::FunctionTemplate::builder_raw(callback)
+            .build(scope)
+            .get_function(scope)
+            .ok_or("cannot create UnsafeCallback operations")?;
+        let key = v8::String::new(scope, name).ok_or("out of memory")?;
+        ops.set(scope, key.into(), function.into());
+    }
+
+    let scope = &mut v8::TryCatch::new(scope);
+    let class = evaluate_class(scope, ops);
+    let class = match class {
+        Some(class) => class,
+        None => {
+            let msg = scope
+                .exception()
+                .map(|e| e.to_rust_string_lossy(scope))
+                .unwrap_or_default();
+            return Err(format!("cannot install Deno.UnsafeCallback: {msg}"));
+        }
+    };
+    let key = v8::String::new(scope, "UnsafeCallback").ok_or("out of memory")?;
+    deno.set(scope, key.into(), class);
+    Ok(())
+}
+
+fn evaluate_class<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    ops: v8::Local<v8::Object>,
+) -> Option<v8::Local<'s, v8::Value>> {
+    let source = v8::String::new(scope, CLASS_SOURCE)?;
+    let name = v8::String::new(scope, "hotcall:callback.js")?;
+    let origin = v8::ScriptOrigin::new(
+        scope,
+        name.into(),
+        0,
+        0,
+        false,
+        0,
+        None,
+        false,
+        false,
+        false,
+        None,
+    );
+    let script = v8::Script::compile(scope, source, Some(&origin))?;
+    let factory = v8::Local::<v8::Function>::try_from(script.run(scope)?).ok()?;
+    let recv = v8::undefined(scope).into();
+    factory.call(scope, recv, &[ops.into()])
+}
+
+/// Per-isolate state (an isolate slot).
+pub(crate) struct Registry {
+    tasks: TaskSender,
+    next_id: u64,
+    /// Open callbacks by id.
+    live: HashMap<u64, Live>,
+    /// What a callback threw during the current synchronous FFI call.
+    pending: Option<v8::Global<v8::Value>>,
+}
+
+/// An open callback.
+struct Live {
+    function: v8::Global<v8::Function>,
+    /// The context it was created in (and is called in).
+    context: v8::Global<v8::Context>,
+    /// Owns the thunk; dropping it frees the thunk once no call runs it.
+    _callback: Callback,
+}
+
+fn registry(scope: &mut v8::HandleScope<'_, ()>) -> Option<Rc<RefCell<Registry>>> {
+    scope.get_slot::<Rc<RefCell<Registry>>>().cloned()
+}
+
+/// `ops.create(definition, fn)` -> `[id, pointer]`.
+fn op_create<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue,
+) {
+    match create(scope, args.get(0), args.get(1)) {
+        Ok((id, pointer)) => {
+            let id = v8::Number::new(scope, id as f64).into();
+            let pointer = v8::BigInt::new_from_u64(scope, pointer as u64).into();
+            rv.set(v8::Array::new_with_elements(scope, &[id, pointer]).into());
+        }
+        Err(t) => throw(scope, t),
+    }
+}
+
+fn create<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    definition: v8::Local<'s, v8::Value>,
+    function: v8::Local<'s, v8::Value>,
+) -> Result<(u64, *const u8), Throw> {
+    let (sig, _) = read_definition(scope, definition, WHAT, false)?;
+    let function = v8::Local::<v8::Function>::try_from(function)
+        .map_err(|_| Throw::Type("UnsafeCallback: the callback must be a function".to_owned()))?;
+    let registry = registry(scope).ok_or_else(|| {
+        Throw::Error("Deno.UnsafeCallback is not installed in this isolate".to_owned())
+    })?;
+    let (id, tasks) = {
+        let mut reg = registry.borrow_mut();
+        let id = reg.next_id;
+        reg.next_id += 1;
+        (id, reg.tasks.clone())
+    };
+    let target = Arc::new(Target {
+        id,
+        sig: sig.clone(),
+        js_thread: std::thread::current().id(),
+        isolate: IsolatePtr(isolate_ptr(scope)),
+        tasks,
+    });
+    let callback = crate::jit::with_jit(|jit| {
+        Callback::new(jit, &sig, move |call| dispatch::dispatch(&target, call))
+    })
+    .map_err(Throw::Error)?
+    .map_err(|e| Throw::Error(format!("UnsafeCallback: {e}")))?;
+    let pointer = callback.pointer();
+    let context = scope.get_current_context();
+    let live = Live {
+        function: v8::Global::new(scope, function),
+        context: v8::Global::new(scope, context),
+        _callback: callback,
+    };
+    registry.borrow_mut().live.insert(id, live);
+    Ok((id, pointer))
+}
+
+fn isolate_ptr(isolate: &mut v8::Isolate) -> *mut v8::Isolate {
+    isolate
+}
+
+/// `ops.close(id)`.
+fn op_close(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    _rv: v8::ReturnValue,
+) {
+    let Some(id) = args.get(0).number_value(scope) else {
+        return;
+    };
+    let Some(registry) = registry(scope) else {
+        return;
+    };
+    let removed = registry.borrow_mut().live.remove(&(id as u64));
+    // Dropped outside the borrow: the thunk goes to the deferred free.
+    drop(removed);
+}
+
+/// `ops.ref()`: one more reason for the event loop to stay alive.
+fn op_ref(scope: &mut v8::HandleScope, _args: v8::FunctionCallbackArguments, _rv: v8::ReturnValue) {
+    if let Some(registry) = registry(scope) {
+        registry.borrow().tasks.add_ref();
+    }
+}
+
+/// `ops.unref()`.
+fn op_unref(
+    scope: &mut v8::HandleScope,
+    _args: v8::FunctionCallbackArguments,
+    _rv: v8::ReturnValue,
+) {
+    if let Some(registry) = registry(scope) {
+        registry.borrow().tasks.unref();
+    }
+}

@@ -1,0 +1,429 @@
+//! Conversions between JS values and invoker / callback slots, following the
+//! type table of the FFI spec. Shared by every call path (`dlopen` symbols,
+//! `UnsafeFnPointer`, nonblocking calls, `UnsafeCallback`).
+//!
+//! # API (stable)
+//!
+//! * [`js_to_slot`]`(scope, ty, value, &ArgContext) -> Result<Slot, String>`:
+//!   JS → one 8-byte slot. Scalars sit in the low bytes at natural width
+//!   (little-endian); `buffer` holds the address of the view's first byte;
+//!   a struct holds the address of its bytes inside the caller's
+//!   TypedArray/ArrayBuffer (nothing is copied). [`Slot::keep`] holds the
+//!   `SharedRef<BackingStore>` that owns those bytes: keep the `Slot` alive
+//!   until the C call has returned (nonblocking calls move it to the worker).
+//!   The error string is the message of a `TypeError` to throw; it names the
+//!   symbol and the argument (see [`ArgContext`]).
+//! * [`Slot::write_result`]`(ty, ret)`: stores a converted value into a
+//!   result buffer (a callback's return value): scalars at natural width,
+//!   struct bytes copied in.
+//! * [`slot_to_js`]`(scope, ty, ptr)`: reads a value at natural width from
+//!   `ptr` (an invoker's result buffer, a static's address) and converts it
+//!   by the result rules: 64-bit ints are a number when safe else a bigint,
+//!   `pointer`/`buffer`/`function` always a bigint, a struct is a fresh
+//!   `Uint8Array` copied from the bytes *at* `ptr`, `void` is `undefined`.
+//! * [`arg_slot_to_js`]`(scope, ty, slot)`: the same for an argument slot
+//!   (a callback thunk's `args`): identical except that a struct slot holds
+//!   the *address* of the struct's bytes.
+//!
+//! Integer parameters wrap like C conversions from a JS number
+//! (`ToInt32`/`ToUint32` for 32 bits and below, truncation for 64 bits);
+//! 64-bit and pointer parameters also take a bigint (wrapping to 64 bits).
+
+use std::fmt;
+
+use hotcall_abi::NativeType;
+
+/// Which value is being converted, for error messages:
+/// `symbol "NAME", argument 2` or `symbol "NAME", result`.
+#[derive(Clone, Copy, Debug)]
+pub struct ArgContext<'a> {
+    /// The symbol / callback / function pointer being called.
+    pub symbol: &'a str,
+    /// Argument index, or `None` for a (callback) result.
+    pub index: Option<usize>,
+}
+
+impl<'a> ArgContext<'a> {
+    /// Argument `index` of `symbol`.
+    pub fn arg(symbol: &'a str, index: usize) -> ArgContext<'a> {
+        ArgContext {
+            symbol,
+            index: Some(index),
+        }
+    }
+
+    /// The result of `symbol` (a callback's return value).
+    pub fn result(symbol: &'a str) -> ArgContext<'a> {
+        ArgContext {
+            symbol,
+            index: None,
+        }
+    }
+}
+
+impl fmt::Display for ArgContext<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.index {
+            Some(i) => write!(f, "symbol \"{}\", argument {i}", self.symbol),
+            None => write!(f, "symbol \"{}\", result", self.symbol),
+        }
+    }
+}
+
+/// One converted value: its 8 slot bytes and what keeps pointed-to bytes alive.
+pub struct Slot {
+    /// The slot as the invoker reads it (little-endian, natural width).
+    pub bits: u64,
+    /// The backing store `bits` points into (buffers and structs), if any.
+    pub keep: Option<v8::SharedRef<v8::BackingStore>>,
+}
+
+impl Slot {
+    fn scalar(bits: u64) -> Slot {
+        Slot { bits, keep: None }
+    }
+
+    /// Stores this value as the result of type `ty` at `ret` (natural
+    /// width; a struct's bytes are copied from the address in `bits`).
+    ///
+    /// # Safety
+    /// `ret` must be valid for `ty.size()` bytes (8 for scalars is always
+    /// enough); for a struct, `bits` must point at `ty.size()` live bytes
+    /// (true while `self.keep` is held, as `js_to_slot` made it).
+    pub unsafe fn write_result(&self, ty: &NativeType, ret: *mut u8) {
+        match ty {
+            NativeType::Void => {}
+            NativeType::Struct(st) => {
+                // SAFETY: the caller guarantees both ranges (see above).
+                unsafe { std::ptr::copy_nonoverlapping(self.bits as *const u8, ret, st.size()) }
+            }
+            scalar => {
+                let bytes = self.bits.to_le_bytes();
+                // SAFETY: scalars are at most 8 bytes and `ret` holds them.
+                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), ret, scalar.size()) }
+            }
+        }
+    }
+}
+
+/// `typeof`-like name of a value, for messages.
+pub fn describe(value: v8::Local<v8::Value>) -> &'static str {
+    if value.is_null() {
+        "null"
+    } else if value.is_undefined() {
+        "undefined"
+    } else if value.is_boolean() {
+        "boolean"
+    } else if value.is_number() {
+        "number"
+    } else if value.is_big_int() {
+        "bigint"
+    } else if value.is_string() {
+        "string"
+    } else if value.is_symbol() {
+        "symbol"
+    } else if value.is_function() {
+        "function"
+    } else {
+        "object"
+    }
+}
+
+fn expected(
+    what: &ArgContext,
+    ty: &NativeType,
+    wanted: &str,
+    value: v8::Local<v8::Value>,
+) -> String {
+    format!(
+        "{what}: expected {wanted} for type {ty}, got {}",
+        describe(value)
+    )
+}
+
+/// Converts a JS value to a slot of type `ty` (see the module doc).
+pub fn js_to_slot(
+    scope: &mut v8::HandleScope,
+    ty: &NativeType,
+    value: v8::Local<v8::Value>,
+    what: &ArgContext,
+) -> Result<Slot, String> {
+    use NativeType::*;
+    match ty {
+        Void => Ok(Slot::scalar(0)),
+        Bool => match value.is_boolean() {
+            true => Ok(Slot::scalar(value.boolean_value(scope) as u64)),
+            false => Err(expected(what, ty, "a boolean", value)),
+        },
+        U8 | I8 | U16 | I16 | U32 | I32 => {
+            let n = small_int(scope, value).ok_or_else(|| expected(what, ty, "a number", value))?;
+            Ok(Slot::scalar(truncate(ty, n as u32 as u64)))
+        }
+        U64 | I64 | USize | ISize => {
+            let bits = int64_bits(value, ty.is_signed())
+                .ok_or_else(|| expected(what, ty, "a number or bigint", value))?;
+            Ok(Slot::scalar(bits))
+        }
+        F32 => number(value)
+            .map(|n| Slot::scalar((n as f32).to_bits() as u64))
+            .ok_or_else(|| expected(what, ty, "a number", value)),
+        F64 => number(value)
+            .map(|n| Slot::scalar(n.to_bits()))
+            .ok_or_else(|| expected(what, ty, "a number", value)),
+        Pointer | Function => pointer_bits(value)
+            .map(Slot::scalar)
+            .ok_or_else(|| expected(what, ty, "a number, bigint or null", value)),
+        Buffer => buffer_slot(scope, value).ok_or_else(|| {
+            expected(
+                what,
+                ty,
+                "a TypedArray, DataView, ArrayBuffer or null",
+                value,
+            )
+        }),
+        Struct(st) => struct_slot(scope, value, st.size(), what, ty),
+    }
+}
+
+/// ToInt32 of a JS number (`None` for a non-number).
+fn small_int(scope: &mut v8::HandleScope, value: v8::Local<v8::Value>) -> Option<i32> {
+    if value.is_number() {
+        value.int32_value(scope)
+    } else {
+        None
+    }
+}
+
+/// Keeps the low `ty.size()` bytes of `bits` (a C narrowing conversion).
+fn truncate(ty: &NativeType, bits: u64) -> u64 {
+    match ty.size() {
+        1 => bits & 0xff,
+        2 => bits & 0xffff,
+        4 => bits & 0xffff_ffff,
+        _ => bits,
+    }
+}
+
+fn number(value: v8::Local<v8::Value>) -> Option<f64> {
+    v8::Local::<v8::Number>::try_from(value)
+        .ok()
+        .map(|n| n.value())
+}
+
+/// A 64-bit integer from a number (truncated toward zero, wrapping like a
+/// C cast through int64) or a bigint (wrapped to 64 bits).
+fn int64_bits(value: v8::Local<v8::Value>, signed: bool) -> Option<u64> {
+    if let Ok(big) = v8::Local::<v8::BigInt>::try_from(value) {
+        return Some(if signed {
+            big.i64_value().0 as u64
+        } else {
+            big.u64_value().0
+        });
+    }
+    let n = number(value)?;
+    Some(if n < 0.0 || signed {
+        n as i64 as u64
+    } else {
+        n as u64
+    })
+}
+
+/// A pointer from a number, bigint or null.
+fn pointer_bits(value: v8::Local<v8::Value>) -> Option<u64> {
+    if value.is_null() {
+        Some(0)
+    } else {
+        int64_bits(value, false)
+    }
+}
+
+/// The bytes of a TypedArray, DataView or ArrayBuffer: (address, length,
+/// owner). `None` if the value is none of these.
+pub fn buffer_bytes(
+    scope: &mut v8::HandleScope,
+    value: v8::Local<v8::Value>,
+) -> Option<(*mut u8, usize, Option<v8::SharedRef<v8::BackingStore>>)> {
+    if let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(value) {
+        let offset = view.byte_offset();
+        let len = view.byte_length();
+        // `buffer()` moves an on-heap TypedArray's bytes off the heap, so
+        // the address below stays valid while the store is held.
+        let store = view.buffer(scope)?.get_backing_store();
+        let base = store
+            .data()
+            .map_or(std::ptr::null_mut(), |p| p.as_ptr() as *mut u8);
+        let addr = if base.is_null() {
+            base
+        } else {
+            base.wrapping_add(offset)
+        };
+        return Some((addr, len, Some(store)));
+    }
+    if let Ok(ab) = v8::Local::<v8::ArrayBuffer>::try_from(value) {
+        let store = ab.get_backing_store();
+        let base = store
+            .data()
+            .map_or(std::ptr::null_mut(), |p| p.as_ptr() as *mut u8);
+        return Some((base, ab.byte_length(), Some(store)));
+    }
+    None
+}
+
+fn buffer_slot(scope: &mut v8::HandleScope, value: v8::Local<v8::Value>) -> Option<Slot> {
+    if value.is_null() {
+        return Some(Slot::scalar(0));
+    }
+    let (addr, _, keep) = buffer_bytes(scope, value)?;
+    Some(Slot {
+        bits: addr as u64,
+        keep,
+    })
+}
+
+fn struct_slot(
+    scope: &mut v8::HandleScope,
+    value: v8::Local<v8::Value>,
+    size: usize,
+    what: &ArgContext,
+    ty: &NativeType,
+) -> Result<Slot, String> {
+    let (addr, len, keep) = buffer_bytes(scope, value).ok_or_else(|| {
+        expected(
+            what,
+            ty,
+            "a TypedArray or ArrayBuffer holding the struct",
+            value,
+        )
+    })?;
+    if len < size || addr.is_null() {
+        return Err(format!(
+            "{what}: struct {ty} needs {size} bytes, got a buffer of {len}"
+        ));
+    }
+    Ok(Slot {
+        bits: addr as u64,
+        keep,
+    })
+}
+
+/// Reads the value of type `ty` stored at `ptr` and converts it to JS
+/// (see the module doc; a struct's bytes are read at `ptr`).
+///
+/// # Safety
+/// `ptr` must be valid for reading `ty.size()` bytes (any alignment).
+pub unsafe fn slot_to_js<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    ty: &NativeType,
+    ptr: *const u8,
+) -> v8::Local<'s, v8::Value> {
+    use NativeType::*;
+    if let Struct(st) = ty {
+        // SAFETY: the caller guarantees `st.size()` readable bytes at `ptr`.
+        let bytes = unsafe { std::slice::from_raw_parts(ptr, st.size()) }.to_vec();
+        return new_uint8_array(scope, bytes).into();
+    }
+    let mut raw = [0u8; 8];
+    // SAFETY: the caller guarantees `ty.size()` (<= 8) readable bytes.
+    unsafe { std::ptr::copy_nonoverlapping(ptr, raw.as_mut_ptr(), ty.size()) };
+    scalar_to_js(scope, ty, u64::from_le_bytes(raw))
+}
+
+/// Like [`slot_to_js`] for an argument slot: a struct slot holds the
+/// address of the struct's bytes.
+///
+/// # Safety
+/// `slot` must point at a readable 8-byte slot; for a struct, the address
+/// in it must be valid for `ty.size()` bytes.
+pub unsafe fn arg_slot_to_js<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    ty: &NativeType,
+    slot: *const u64,
+) -> v8::Local<'s, v8::Value> {
+    if ty.as_struct().is_some() {
+        // SAFETY: the caller guarantees the slot and the bytes it points at.
+        unsafe { slot_to_js(scope, ty, slot.read_unaligned() as *const u8) }
+    } else {
+        // SAFETY: scalars are read from the slot itself (8 readable bytes).
+        unsafe { slot_to_js(scope, ty, slot as *const u8) }
+    }
+}
+
+/// Converts a scalar's raw little-endian bits (low `ty.size()` bytes) to JS.
+pub fn scalar_to_js<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    ty: &NativeType,
+    bits: u64,
+) -> v8::Local<'s, v8::Value> {
+    use NativeType::*;
+    match ty {
+        Void | Struct(_) => v8::undefined(scope).into(),
+        Bool => v8::Boolean::new(scope, bits as u8 != 0).into(),
+        U8 => v8::Integer::new_from_unsigned(scope, bits as u8 as u32).into(),
+        I8 => v8::Integer::new(scope, bits as i8 as i32).into(),
+        U16 => v8::Integer::new_from_unsigned(scope, bits as u16 as u32).into(),
+        I16 => v8::Integer::new(scope, bits as i16 as i32).into(),
+        U32 => v8::Integer::new_from_unsigned(scope, bits as u32).into(),
+        I32 => v8::Integer::new(scope, bits as i32).into(),
+        U64 | USize => u64_to_js(scope, bits),
+        I64 | ISize => i64_to_js(scope, bits as i64),
+        F32 => v8::Number::new(scope, f32::from_bits(bits as u32) as f64).into(),
+        F64 => v8::Number::new(scope, f64::from_bits(bits)).into(),
+        Pointer | Buffer | Function => v8::BigInt::new_from_u64(scope, bits).into(),
+    }
+}
+
+/// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// A number when safe, else a bigint.
+pub fn u64_to_js<'s>(scope: &mut v8::HandleScope<'s>, v: u64) -> v8::Local<'s, v8::Value> {
+    if v <= MAX_SAFE_INTEGER {
+        v8::Number::new(scope, v as f64).into()
+    } else {
+        v8::BigInt::new_from_u64(scope, v).into()
+    }
+}
+
+/// A number when safe, else a bigint.
+pub fn i64_to_js<'s>(scope: &mut v8::HandleScope<'s>, v: i64) -> v8::Local<'s, v8::Value> {
+    if v.unsigned_abs() <= MAX_SAFE_INTEGER {
+        v8::Number::new(scope, v as f64).into()
+    } else {
+        v8::BigInt::new_from_i64(scope, v).into()
+    }
+}
+
+/// A fresh `Uint8Array` owning `bytes`.
+pub fn new_uint8_array<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    bytes: Vec<u8>,
+) -> v8::Local<'s, v8::Uint8Array> {
+    let len = bytes.len();
+    let store = v8::ArrayBuffer::new_backing_store_from_vec(bytes).make_shared();
+    let ab = v8::ArrayBuffer::with_backing_store(scope, &store);
+    v8::Uint8Array::new(scope, ab, 0, len).expect("a Uint8Array over a fresh ArrayBuffer")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_keeps_low_bytes() {
+        assert_eq!(truncate(&NativeType::U8, 0x1ff), 0xff);
+        assert_eq!(truncate(&NativeType::I16, (-1i32) as u32 as u64), 0xffff);
+        assert_eq!(truncate(&NativeType::U32, u64::MAX), 0xffff_ffff);
+    }
+
+    #[test]
+    fn arg_context_names_symbol_and_index() {
+        assert_eq!(
+            ArgContext::arg("add", 1).to_string(),
+            "symbol \"add\", argument 1"
+        );
+        assert_eq!(
+            ArgContext::result("cb").to_string(),
+            "symbol \"cb\", result"
+        );
+    }
+}

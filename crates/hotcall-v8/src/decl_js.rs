@@ -1,0 +1,194 @@
+//! Reading FFI declarations out of JS objects into `hotcall_abi` types.
+//!
+//! Types become [`TypeExpr`]s (a struct that contains itself becomes
+//! [`TypeExpr::Cycle`]) and are validated by `hotcall_abi`, so messages are
+//! the same as for JSON declarations.
+
+use hotcall_abi::decl::signature_from_exprs;
+use hotcall_abi::{ForeignFunction, ForeignStatic, ForeignSymbol, Signature, TypeExpr};
+
+use crate::convert::describe;
+use crate::errors::{v8_str, Throw};
+
+/// `obj[key]`, or [`Throw::Pending`] if a getter threw.
+fn get<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    obj: v8::Local<v8::Object>,
+    key: &str,
+) -> Result<v8::Local<'s, v8::Value>, Throw> {
+    let key = v8_str(scope, key);
+    obj.get(scope, key.into()).ok_or(Throw::Pending)
+}
+
+/// Reads a type expression (`"u8"` or `{ struct: [...] }`) from a JS value.
+pub fn read_type<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    value: v8::Local<'s, v8::Value>,
+) -> Result<TypeExpr, Throw> {
+    let mut ancestors = Vec::new();
+    read_type_in(scope, value, &mut ancestors)
+}
+
+fn read_type_in<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    value: v8::Local<'s, v8::Value>,
+    ancestors: &mut Vec<v8::Local<'s, v8::Object>>,
+) -> Result<TypeExpr, Throw> {
+    if value.is_string() {
+        return Ok(TypeExpr::Name(value.to_rust_string_lossy(scope)));
+    }
+    let Ok(obj) = v8::Local::<v8::Object>::try_from(value) else {
+        return Ok(TypeExpr::Invalid(describe(value).to_owned()));
+    };
+    if ancestors.iter().any(|a| a.strict_equals(obj.into())) {
+        return Ok(TypeExpr::Cycle);
+    }
+    let fields = get(scope, obj, "struct")?;
+    let Ok(fields) = v8::Local::<v8::Array>::try_from(fields) else {
+        return Ok(TypeExpr::Invalid(
+            "an object without a \"struct\" array".to_owned(),
+        ));
+    };
+    ancestors.push(obj);
+    let mut out = Vec::with_capacity(fields.length() as usize);
+    for i in 0..fields.length() {
+        let field = fields.get_index(scope, i).ok_or(Throw::Pending)?;
+        out.push(read_type_in(scope, field, ancestors)?);
+    }
+    ancestors.pop();
+    Ok(TypeExpr::Struct(out))
+}
+
+/// An optional boolean field (`undefined`/`null` is false).
+fn flag(
+    scope: &mut v8::HandleScope,
+    obj: v8::Local<v8::Object>,
+    symbol: &str,
+    field: &str,
+) -> Result<bool, Throw> {
+    let v = get(scope, obj, field)?;
+    if v.is_null_or_undefined() {
+        Ok(false)
+    } else if v.is_boolean() {
+        Ok(v.boolean_value(scope))
+    } else {
+        Err(Throw::Type(format!(
+            "Invalid FFI declaration of symbol \"{symbol}\": \"{field}\" must be a boolean, got {}",
+            describe(v)
+        )))
+    }
+}
+
+/// Reads `{ parameters, result }` of `symbol` into a signature.
+fn read_signature<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    obj: v8::Local<'s, v8::Object>,
+    symbol: &str,
+) -> Result<Signature, Throw> {
+    let params = get(scope, obj, "parameters")?;
+    let Ok(params) = v8::Local::<v8::Array>::try_from(params) else {
+        return Err(Throw::Type(format!("Invalid FFI declaration of symbol \"{symbol}\": \"parameters\" must be an array, got {}", describe(params))));
+    };
+    let mut exprs = Vec::with_capacity(params.length() as usize);
+    for i in 0..params.length() {
+        let p = params.get_index(scope, i).ok_or(Throw::Pending)?;
+        exprs.push(read_type(scope, p)?);
+    }
+    let result = get(scope, obj, "result")?;
+    if result.is_undefined() {
+        return Err(Throw::Type(format!(
+            "Invalid FFI declaration of symbol \"{symbol}\": missing \"result\""
+        )));
+    }
+    let result = read_type(scope, result)?;
+    Ok(signature_from_exprs(symbol, &exprs, &result)?)
+}
+
+/// Reads an `UnsafeCallback` / `UnsafeFnPointer` definition
+/// (`{ parameters, result, nonblocking? }`); `what` names it in messages.
+/// Returns the signature and the `nonblocking` flag; `nonblocking: true`
+/// is a `TypeError` unless `allow_nonblocking`.
+pub fn read_definition<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    value: v8::Local<'s, v8::Value>,
+    what: &str,
+    allow_nonblocking: bool,
+) -> Result<(Signature, bool), Throw> {
+    let Ok(obj) = v8::Local::<v8::Object>::try_from(value) else {
+        return Err(Throw::Type(format!(
+            "Invalid FFI declaration of symbol \"{what}\": the definition must be an object"
+        )));
+    };
+    let sig = read_signature(scope, obj, what)?;
+    let nonblocking = flag(scope, obj, what, "nonblocking")?;
+    if nonblocking && !allow_nonblocking {
+        return Err(Throw::Type(format!(
+            "Invalid FFI declaration of symbol \"{what}\": \"nonblocking\" is not allowed here"
+        )));
+    }
+    Ok((sig, nonblocking))
+}
+
+/// Reads one entry of the symbols object; `key` is its property name.
+fn read_symbol<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    key: &str,
+    decl: v8::Local<'s, v8::Value>,
+) -> Result<ForeignSymbol, Throw> {
+    let Ok(obj) = v8::Local::<v8::Object>::try_from(decl) else {
+        return Err(Throw::Type(format!(
+            "Invalid FFI declaration of symbol \"{key}\": the declaration must be an object"
+        )));
+    };
+    let name = get(scope, obj, "name")?;
+    let name = if name.is_undefined() {
+        key.to_owned()
+    } else if name.is_string() {
+        name.to_rust_string_lossy(scope)
+    } else {
+        return Err(Throw::Type(format!(
+            "Invalid FFI declaration of symbol \"{key}\": \"name\" must be a string, got {}",
+            describe(name)
+        )));
+    };
+    let optional = flag(scope, obj, &name, "optional")?;
+    let ty = get(scope, obj, "type")?;
+    if !ty.is_undefined() {
+        let ty = read_type(scope, ty)?.resolve(&name, &hotcall_abi::decl::TypePosition::Static)?;
+        return Ok(ForeignSymbol::Static(ForeignStatic { name, ty, optional }));
+    }
+    let signature = read_signature(scope, obj, &name)?;
+    let nonblocking = flag(scope, obj, &name, "nonblocking")?;
+    let callback = flag(scope, obj, &name, "callback")?;
+    Ok(ForeignSymbol::Function(ForeignFunction {
+        name,
+        signature,
+        nonblocking,
+        callback,
+        optional,
+    }))
+}
+
+/// Reads the whole symbols object given to `dlopen`, in property order.
+pub fn read_symbols<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    value: v8::Local<'s, v8::Value>,
+) -> Result<Vec<(String, ForeignSymbol)>, Throw> {
+    let Ok(obj) = v8::Local::<v8::Object>::try_from(value) else {
+        return Err(Throw::Type(
+            "Invalid FFI declaration: the symbols declaration must be an object".to_owned(),
+        ));
+    };
+    let keys = obj
+        .get_own_property_names(scope, v8::GetPropertyNamesArgs::default())
+        .ok_or(Throw::Pending)?;
+    let mut out = Vec::with_capacity(keys.length() as usize);
+    for i in 0..keys.length() {
+        let key = keys.get_index(scope, i).ok_or(Throw::Pending)?;
+        let decl = obj.get(scope, key).ok_or(Throw::Pending)?;
+        let key = key.to_rust_string_lossy(scope);
+        let symbol = read_symbol(scope, &key, decl)?;
+        out.push((key, symbol));
+    }
+    Ok(out)
+}

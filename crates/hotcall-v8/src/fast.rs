@@ -1,0 +1,166 @@
+//! The V8 fast-call overload of a symbol: which fast-call types V8 passes,
+//! how the result comes back, and the `CFunctionInfo` describing it.
+//!
+//! * Integers of 32 bits and below arrive as `Int32`/`Uint32` (V8 applies
+//!   ToInt32/ToUint32), `bool` as `Bool`, floats as `Float32`/`Float64`.
+//! * 64-bit integers, `pointer` and `function` arrive as `Int64`/`Uint64`.
+//!   The representation is per function: `BigInt` when the symbol takes a
+//!   `pointer`/`function` (pointers are bigints in this API), else `Number`.
+//!   An argument of the other kind (or `null`) makes V8 use the slow path.
+//! * `buffer` is `TypedArray(Uint8)`: a `Uint8Array` goes fast; any other
+//!   view, an `ArrayBuffer` or `null` takes the slow path.
+//! * Results: `void`, `bool`, narrow ints and floats return directly;
+//!   64-bit ints and pointer kinds are stored to an out-slot
+//!   ([`FastResult::OutSlot`]) that the JS wrapper reads.
+//!
+//! `CFunctionInfo`s (and their argument arrays) are referenced by V8 for as
+//! long as any function template uses them, so they are built once per
+//! distinct fast signature and kept for the life of the process.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use hotcall_abi::{NativeType, Signature};
+use v8::fast_api::{CFunctionInfo, CType, CTypeInfo, Int64Representation, Type};
+
+/// How a symbol's result reaches JS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultKind {
+    /// The function returns the JS value itself.
+    Direct,
+    /// Signed 64-bit in the out-slot: number when safe, else bigint.
+    OutI64,
+    /// Unsigned 64-bit in the out-slot: number when safe, else bigint.
+    OutU64,
+    /// A pointer in the out-slot: always a bigint.
+    OutPointer,
+}
+
+impl ResultKind {
+    /// The kind of a fast-path symbol's result.
+    pub fn of(result: &NativeType) -> ResultKind {
+        use NativeType::*;
+        match result {
+            I64 | ISize => ResultKind::OutI64,
+            U64 | USize => ResultKind::OutU64,
+            Pointer | Buffer | Function => ResultKind::OutPointer,
+            _ => ResultKind::Direct,
+        }
+    }
+
+    /// The wrapper kind number used by `ffi.js`.
+    pub fn code(self) -> u32 {
+        self as u32
+    }
+}
+
+/// True if `sig` can have a fast overload at all (no struct by value).
+pub fn has_fast_form(sig: &Signature) -> bool {
+    !sig.has_struct()
+}
+
+fn param_type(ty: &NativeType) -> Type {
+    use NativeType::*;
+    match ty {
+        Bool => Type::Bool,
+        I8 | I16 | I32 => Type::Int32,
+        U8 | U16 | U32 => Type::Uint32,
+        I64 | ISize => Type::Int64,
+        U64 | USize | Pointer | Function => Type::Uint64,
+        F32 => Type::Float32,
+        F64 => Type::Float64,
+        Buffer => Type::TypedArray(CType::Uint8),
+        Void | Struct(_) => unreachable!("no fast form: checked by has_fast_form"),
+    }
+}
+
+fn return_type(ty: &NativeType) -> CType {
+    use NativeType::*;
+    match ty {
+        Bool => CType::Bool,
+        I8 | I16 | I32 => CType::Int32,
+        U8 | U16 | U32 => CType::Uint32,
+        F32 => CType::Float32,
+        F64 => CType::Float64,
+        _ => CType::Void,
+    }
+}
+
+/// The `Int64Representation` of `sig`'s fast overload (see the module doc).
+pub fn int64_repr(sig: &Signature) -> Int64Representation {
+    if sig
+        .params
+        .iter()
+        .any(|p| matches!(p, NativeType::Pointer | NativeType::Function))
+    {
+        Int64Representation::BigInt
+    } else {
+        Int64Representation::Number
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ShapeKey {
+    args: Vec<String>,
+    ret: String,
+    bigint: bool,
+}
+
+struct InfoPtr(*const CFunctionInfo);
+// SAFETY: a CFunctionInfo is immutable after creation; V8 only reads it.
+unsafe impl Send for InfoPtr {}
+
+static INFOS: Mutex<Option<HashMap<ShapeKey, InfoPtr>>> = Mutex::new(None);
+
+/// The `CFunctionInfo` of `sig`'s fast overload:
+/// `(receiver, params..., options) -> result`, built once per shape.
+pub fn c_function_info(sig: &Signature) -> *const CFunctionInfo {
+    let mut args = vec![Type::V8Value];
+    args.extend(sig.params.iter().map(param_type));
+    args.push(Type::CallbackOptions);
+    let ret = return_type(&sig.result);
+    let repr = int64_repr(sig);
+    let key = ShapeKey {
+        args: args.iter().map(|t| format!("{t:?}")).collect(),
+        ret: format!("{ret:?}"),
+        bigint: matches!(repr, Int64Representation::BigInt),
+    };
+    let mut infos = INFOS.lock().unwrap_or_else(|p| p.into_inner());
+    let infos = infos.get_or_insert_with(HashMap::new);
+    if let Some(info) = infos.get(&key) {
+        return info.0;
+    }
+    // Both allocations are deliberately never freed: V8 keeps pointers to
+    // them in function templates, which live as long as their isolate, and
+    // the cache shares them between isolates.
+    let arg_info = CTypeInfo::new_from_slice(&args);
+    let ret_info = CTypeInfo::new(ret);
+    // SAFETY: `arg_info` points at `args.len()` CTypeInfos and `ret_info` at
+    // one; both stay alive forever (see above).
+    let info =
+        unsafe { CFunctionInfo::new(arg_info.as_ptr(), args.len(), ret_info.as_ptr(), repr) };
+    let ptr = info.as_ptr() as *const CFunctionInfo;
+    infos.insert(key, InfoPtr(ptr));
+    ptr
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_kinds() {
+        assert_eq!(ResultKind::of(&NativeType::I32), ResultKind::Direct);
+        assert_eq!(ResultKind::of(&NativeType::ISize), ResultKind::OutI64);
+        assert_eq!(ResultKind::of(&NativeType::U64), ResultKind::OutU64);
+        assert_eq!(ResultKind::of(&NativeType::Buffer), ResultKind::OutPointer);
+    }
+
+    #[test]
+    fn pointer_params_use_bigint() {
+        let sig = Signature::new(vec![NativeType::Pointer, NativeType::U64], NativeType::Void);
+        assert!(matches!(int64_repr(&sig), Int64Representation::BigInt));
+        let sig = Signature::new(vec![NativeType::U64], NativeType::Void);
+        assert!(matches!(int64_repr(&sig), Int64Representation::Number));
+    }
+}

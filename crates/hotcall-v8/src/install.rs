@@ -1,0 +1,115 @@
+//! Installing the namespace: binds the natives and evaluates `js/ffi.js`.
+
+use std::path::Path;
+
+use v8::MapFnTo;
+
+use crate::errors::v8_str;
+use crate::state::FfiState;
+use crate::FfiConfig;
+
+const FFI_SOURCE: &str = include_str!("js/ffi.js");
+
+fn op_check_permission<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue,
+) {
+    let path = args.get(0).to_rust_string_lossy(scope);
+    match FfiState::get(scope).permissions.check(Path::new(&path)) {
+        Ok(()) => rv.set_null(),
+        Err(msg) => rv.set(v8_str(scope, &msg).into()),
+    }
+}
+
+fn op_slow_calls<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    _args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue,
+) {
+    let n = FfiState::get(scope).slow_calls.get();
+    rv.set(v8::Number::new(scope, n as f64).into());
+}
+
+/// The object of natives `ffi.js` builds the API from.
+fn natives<'s>(scope: &mut v8::HandleScope<'s>) -> Result<v8::Local<'s, v8::Object>, String> {
+    let list: [(&str, v8::FunctionCallback); 9] = [
+        ("checkPermission", op_check_permission.map_fn_to()),
+        ("open", crate::library::op_open.map_fn_to()),
+        ("pointerOf", crate::pointer::op_pointer_of.map_fn_to()),
+        ("read", crate::pointer::op_read.map_fn_to()),
+        ("cstring", crate::pointer::op_cstring.map_fn_to()),
+        ("arrayBuffer", crate::pointer::op_array_buffer.map_fn_to()),
+        ("copyInto", crate::pointer::op_copy_into.map_fn_to()),
+        ("fnPointer", crate::pointer::op_fn_pointer.map_fn_to()),
+        ("slowCalls", op_slow_calls.map_fn_to()),
+    ];
+    let obj = v8::Object::new(scope);
+    for (name, callback) in list {
+        let f = v8::FunctionTemplate::builder_raw(callback)
+            .build(scope)
+            .get_function(scope)
+            .ok_or("cannot create an FFI native function")?;
+        let key = v8_str(scope, name);
+        f.set_name(key);
+        obj.set(scope, key.into(), f.into());
+    }
+    Ok(obj)
+}
+
+/// Evaluates `source` (a function expression) and calls it with `args`.
+pub fn run_installer(
+    scope: &mut v8::HandleScope,
+    name: &str,
+    source: &str,
+    args: &[v8::Local<v8::Value>],
+) -> Result<(), String> {
+    let tc = &mut v8::TryCatch::new(scope);
+    let result = (|| {
+        let code = v8_str(tc, source);
+        let origin_name = v8_str(tc, name);
+        let origin = v8::ScriptOrigin::new(
+            tc,
+            origin_name.into(),
+            0,
+            0,
+            false,
+            0,
+            None,
+            false,
+            false,
+            false,
+            None,
+        );
+        let script = v8::Script::compile(tc, code, Some(&origin))?;
+        let f = v8::Local::<v8::Function>::try_from(script.run(tc)?).ok()?;
+        let recv = v8::undefined(tc).into();
+        f.call(tc, recv, args)
+    })();
+    match result {
+        Some(_) => Ok(()),
+        None => Err(match tc.exception() {
+            Some(e) => format!("{name}: {}", e.to_rust_string_lossy(tc)),
+            None => format!("{name}: evaluation failed"),
+        }),
+    }
+}
+
+/// See [`crate::install`].
+pub fn install(
+    scope: &mut v8::HandleScope,
+    deno: v8::Local<v8::Object>,
+    config: FfiConfig,
+) -> Result<(), String> {
+    if scope.get_slot::<std::rc::Rc<FfiState>>().is_none() {
+        FfiState::init(scope, config.permissions.clone(), config.tasks.clone());
+    }
+    let natives = natives(scope)?;
+    run_installer(
+        scope,
+        "hotcall:ffi.js",
+        FFI_SOURCE,
+        &[deno.into(), natives.into()],
+    )?;
+    crate::callback::install(scope, deno, &config)
+}

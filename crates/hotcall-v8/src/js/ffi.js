@@ -1,0 +1,166 @@
+// The JS half of hotcall's FFI namespace: the shapes of `Deno.dlopen`,
+// `Deno.UnsafePointer`, `Deno.UnsafePointerView` and `Deno.UnsafeFnPointer`
+// around the natives of `src/install.rs`. Evaluated once per install; the
+// script's value is a function `(Deno, native) => void`.
+((Deno, native) => {
+  "use strict";
+
+  if (Deno.errors === undefined) Deno.errors = {};
+  if (Deno.errors.PermissionDenied === undefined) {
+    class PermissionDenied extends Error {
+      constructor(message, options) {
+        super(message, options);
+        this.name = "PermissionDenied";
+      }
+    }
+    Deno.errors.PermissionDenied = PermissionDenied;
+  }
+
+  const MAX_SAFE = 9007199254740991n;
+  const MIN_SAFE = -9007199254740991n;
+
+  function toPath(path) {
+    if (typeof path === "string") return path;
+    if (path !== null && typeof path === "object" && path.protocol === "file:" &&
+        typeof path.pathname === "string") {
+      return decodeURIComponent(path.pathname);
+    }
+    throw new TypeError(`Deno.dlopen: path must be a string or a file URL, got ${path === null ? "null" : typeof path}`);
+  }
+
+  function closedError(lib, name) {
+    return new Error(`symbol "${name}" called after its library "${lib.path}" was closed`);
+  }
+
+  function arityError(name, want, got) {
+    return new TypeError(`symbol "${name}" takes ${want} argument${want === 1 ? "" : "s"}, got ${got}`);
+  }
+
+  // Result kinds (src/fast.rs ResultKind): 0 direct, 1 i64, 2 u64, 3 pointer.
+  // Out-slot results are read from the library's out buffer after the call.
+  const RESULT_CODE = [
+    "return native(ARGS);",
+    "native(ARGS); const hi = i32[at + 1];" +
+      " if (hi >= -0x1fffff && hi <= 0x1fffff) return hi * 4294967296 + u32[at];" +
+      " const b = i64[slot]; return b >= MIN_SAFE && b <= MAX_SAFE ? Number(b) : b;",
+    "native(ARGS); const hi = u32[at + 1];" +
+      " if (hi <= 0x1fffff) return hi * 4294967296 + u32[at]; return u64[slot];",
+    "native(ARGS); return u64[slot];",
+  ];
+
+  // One wrapper factory per (arity, kind), compiled on first use.
+  const factories = new Map();
+  function factory(arity, kind) {
+    const key = arity * 4 + kind;
+    let make = factories.get(key);
+    if (make === undefined) {
+      const params = [];
+      for (let i = 0; i < arity; i++) params.push("a" + i);
+      const args = params.join(", ");
+      const src = `"use strict";
+        return (native_, lib_, name_, slot_, i32_, u32_, i64_, u64_) => {
+          // Immutable bindings: once the wrapper is inlined into an
+          // optimized caller, V8 folds them to constants, sees \`native\`
+          // as a known API function and emits the fast call.
+          const native = native_, lib = lib_, name = name_, slot = slot_;
+          const i32 = i32_, u32 = u32_, i64 = i64_, u64 = u64_;
+          const at = slot * 2;
+          return function (${args}) {
+            if (lib.closed) throw closedError(lib, name);
+            if (arguments.length !== ${arity}) throw arityError(name, ${arity}, arguments.length);
+            ${RESULT_CODE[kind].replaceAll("ARGS", args)}
+          };
+        };`;
+      make = new Function("closedError", "arityError", "MIN_SAFE", "MAX_SAFE", src)(
+        closedError, arityError, MIN_SAFE, MAX_SAFE);
+      factories.set(key, make);
+    }
+    return make;
+  }
+
+  function dlopen(path, symbols) {
+    const file = toPath(path);
+    const denied = native.checkPermission(file);
+    if (denied !== null) throw new Deno.errors.PermissionDenied(denied);
+    const raw = native.open(file, symbols);
+    const lib = { closed: false, path: file };
+    const out = raw.out;
+    const i32 = new Int32Array(out), u32 = new Uint32Array(out);
+    const i64 = new BigInt64Array(out), u64 = new BigUint64Array(out);
+    const result = {};
+    for (const [key, value, kind, slot] of raw.entries) {
+      if (kind < 0) {
+        Object.defineProperty(result, key, { value, enumerable: true, writable: false, configurable: false });
+        continue;
+      }
+      const fn = factory(value.length, kind)(value, lib, key, slot, i32, u32, i64, u64);
+      Object.defineProperty(fn, "name", { value: key });
+      Object.defineProperty(result, key, { value: fn, enumerable: true, writable: true, configurable: true });
+    }
+    const closeNative = raw.close;
+    return {
+      symbols: result,
+      close() {
+        if (lib.closed) return;
+        lib.closed = true;
+        closeNative();
+      },
+    };
+  }
+
+  class UnsafePointer {
+    static of(value) {
+      if (value !== null && typeof value === "object" && !ArrayBuffer.isView(value) &&
+          !(value instanceof ArrayBuffer) && "pointer" in value) {
+        return value.pointer;
+      }
+      return native.pointerOf(value);
+    }
+  }
+
+  class UnsafePointerView {
+    pointer;
+    constructor(pointer) { this.pointer = pointer; }
+    getBool(offset = 0) { return native.read("bool", this.pointer, offset); }
+    getUint8(offset = 0) { return native.read("u8", this.pointer, offset); }
+    getInt8(offset = 0) { return native.read("i8", this.pointer, offset); }
+    getUint16(offset = 0) { return native.read("u16", this.pointer, offset); }
+    getInt16(offset = 0) { return native.read("i16", this.pointer, offset); }
+    getUint32(offset = 0) { return native.read("u32", this.pointer, offset); }
+    getInt32(offset = 0) { return native.read("i32", this.pointer, offset); }
+    getBigUint64(offset = 0) { return native.read("u64", this.pointer, offset); }
+    getBigInt64(offset = 0) { return native.read("i64", this.pointer, offset); }
+    getFloat32(offset = 0) { return native.read("f32", this.pointer, offset); }
+    getFloat64(offset = 0) { return native.read("f64", this.pointer, offset); }
+    getPointer(offset = 0) { return native.read("pointer", this.pointer, offset); }
+    getCString(offset = 0) { return native.cstring(this.pointer, offset); }
+    getArrayBuffer(byteLength, offset = 0) { return native.arrayBuffer(this.pointer, byteLength, offset); }
+    copyInto(destination, offset = 0) { native.copyInto(this.pointer, destination, offset); }
+    static getCString(pointer, offset = 0) { return native.cstring(pointer, offset); }
+    static getArrayBuffer(pointer, byteLength, offset = 0) { return native.arrayBuffer(pointer, byteLength, offset); }
+    static copyInto(pointer, destination, offset = 0) { native.copyInto(pointer, destination, offset); }
+  }
+
+  class UnsafeFnPointer {
+    pointer;
+    definition;
+    #call;
+    constructor(pointer, definition) {
+      this.#call = native.fnPointer(pointer, definition);
+      this.pointer = pointer;
+      this.definition = definition;
+    }
+    call(...args) { return this.#call(...args); }
+  }
+
+  Deno.dlopen = dlopen;
+  Deno.UnsafePointer = UnsafePointer;
+  Deno.UnsafePointerView = UnsafePointerView;
+  Deno.UnsafeFnPointer = UnsafeFnPointer;
+
+  const INTERNALS = Symbol.for("hotcall.internals");
+  if (Deno[INTERNALS] === undefined) {
+    Object.defineProperty(Deno, INTERNALS, { value: {}, enumerable: false });
+  }
+  Deno[INTERNALS].slowCalls = native.slowCalls;
+})

@@ -1,0 +1,77 @@
+//! Per-isolate FFI state, kept in an isolate slot: the configuration, the
+//! slow-call counter, pending nonblocking promises and the metadata that
+//! native functions point at.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::{FfiPermissions, TaskSender};
+
+/// Everything the FFI natives of one isolate share.
+pub struct FfiState {
+    pub permissions: FfiPermissions,
+    pub tasks: TaskSender,
+    /// Calls that went through a slow (non-fast-API) callback.
+    pub slow_calls: Cell<u64>,
+    /// Promises of nonblocking calls in flight, by call id.
+    pending: RefCell<HashMap<u64, v8::Global<v8::PromiseResolver>>>,
+    next_id: Cell<u64>,
+    /// Owners of data that V8 functions point at (via `v8::External`);
+    /// they live as long as the isolate.
+    anchors: RefCell<Vec<Rc<dyn std::any::Any>>>,
+}
+
+impl FfiState {
+    /// The state of `scope`'s isolate, creating it on first use.
+    pub fn init(
+        scope: &mut v8::Isolate,
+        permissions: FfiPermissions,
+        tasks: TaskSender,
+    ) -> Rc<FfiState> {
+        let state = Rc::new(FfiState {
+            permissions,
+            tasks,
+            slow_calls: Cell::new(0),
+            pending: RefCell::new(HashMap::new()),
+            next_id: Cell::new(1),
+            anchors: RefCell::new(Vec::new()),
+        });
+        scope.set_slot(state.clone());
+        state
+    }
+
+    /// The state installed in this isolate.
+    pub fn get(isolate: &v8::Isolate) -> Rc<FfiState> {
+        isolate
+            .get_slot::<Rc<FfiState>>()
+            .expect("hotcall_v8::install was called for this isolate")
+            .clone()
+    }
+
+    /// Counts one slow call.
+    pub fn count_slow_call(&self) {
+        self.slow_calls.set(self.slow_calls.get() + 1);
+    }
+
+    /// Keeps `owner` alive as long as the isolate; returns a raw pointer
+    /// to it, valid for that long.
+    pub fn anchor<T: 'static>(&self, owner: Rc<T>) -> *const T {
+        let ptr = Rc::as_ptr(&owner);
+        self.anchors.borrow_mut().push(owner);
+        ptr
+    }
+
+    /// Registers a promise resolver; returns the id its result comes back with.
+    pub fn add_pending(&self, resolver: v8::Global<v8::PromiseResolver>) -> u64 {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.pending.borrow_mut().insert(id, resolver);
+        id
+    }
+
+    /// Takes the resolver of call `id`.
+    pub fn take_pending(&self, id: u64) -> Option<v8::Global<v8::PromiseResolver>> {
+        self.pending.borrow_mut().remove(&id)
+    }
+}

@@ -1,0 +1,187 @@
+//! One callable foreign function as a V8 function: the slow callback
+//! (JS arguments → slots → the signature's invoker) and, when the symbol has
+//! one, the fast overload (the JIT trampoline registered as its `CFunction`).
+
+use std::cell::Cell;
+use std::ffi::c_void;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use hotcall_abi::Signature;
+use hotcall_jit::abi::result_buffer_size;
+use hotcall_jit::InvokerFn;
+
+use crate::convert::{js_to_slot, slot_to_js, ArgContext, Slot};
+use crate::errors::{throw, Throw};
+use crate::fast::c_function_info;
+use crate::state::FfiState;
+
+/// A library as its symbols see it: whether it was closed, and the handle
+/// in-flight nonblocking calls hold on to.
+pub struct LibHandle {
+    /// The path it was opened with (for messages).
+    pub path: String,
+    /// Set by `close()`: every later call throws.
+    pub closed: Cell<bool>,
+    /// The loaded library; `None` once closed. Nonblocking calls clone the
+    /// `Arc`, so unloading waits for the last one to finish.
+    pub library: std::cell::RefCell<Option<Arc<libloading::Library>>>,
+    /// The fast trampolines of the library; dropped on close.
+    pub stubs: std::cell::RefCell<Option<hotcall_jit::StubSet>>,
+    /// The out buffer the trampolines and slow paths store raw results in.
+    pub out: std::cell::RefCell<Option<v8::SharedRef<v8::BackingStore>>>,
+}
+
+/// Everything a symbol's slow callback needs.
+pub struct SymbolData {
+    /// The name used in messages (the JS key, or the function pointer's label).
+    pub name: String,
+    pub sig: Signature,
+    /// The C function.
+    pub target: *const c_void,
+    pub invoker: InvokerFn,
+    /// The library the function lives in (`None` for `UnsafeFnPointer`).
+    pub lib: Option<Rc<LibHandle>>,
+    /// Where the slow path stores the raw result for out-slot results
+    /// (the same place the fast trampoline stores it), else null.
+    pub out_slot: *mut u8,
+    /// Return a Promise and run on the worker pool.
+    pub nonblocking: bool,
+}
+
+/// How the V8 function for a symbol is built.
+pub struct FunctionSpec {
+    pub data: Rc<SymbolData>,
+    /// The fast trampoline, if the symbol goes fast.
+    pub trampoline: Option<*const u8>,
+}
+
+/// Creates the V8 function for `spec`.
+pub fn new_function<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    spec: FunctionSpec,
+) -> Option<v8::Local<'s, v8::Function>> {
+    let state = FfiState::get(scope);
+    let arity = spec.data.sig.params.len() as i32;
+    let sig = spec.data.sig.clone();
+    let ptr = state.anchor(spec.data);
+    let data = v8::External::new(scope, ptr as *mut c_void);
+    let builder = v8::FunctionTemplate::builder(slow_call)
+        .data(data.into())
+        .length(arity);
+    let template = match spec.trampoline {
+        Some(trampoline) => {
+            let info = c_function_info(&sig);
+            let fast = v8::fast_api::FastFunction {
+                // Unused: the CFunctionInfo below describes the arguments.
+                args: &[],
+                function: trampoline as *const c_void,
+                repr: crate::fast::int64_repr(&sig),
+                return_type: v8::fast_api::CType::Void,
+            };
+            builder.build_fast(scope, &fast, Some(info), None, None)
+        }
+        None => builder.build(scope),
+    };
+    template.get_function(scope)
+}
+
+fn symbol_data<'a>(args: &v8::FunctionCallbackArguments) -> &'a SymbolData {
+    let external = v8::Local::<v8::External>::try_from(args.data())
+        .expect("symbol functions carry an External");
+    // SAFETY: the External was made by `new_function` from a pointer that
+    // `FfiState::anchor` keeps valid for the life of the isolate.
+    unsafe { &*(external.value() as *const SymbolData) }
+}
+
+/// The slow callback of every symbol function.
+fn slow_call<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue,
+) {
+    let data = symbol_data(&args);
+    FfiState::get(scope).count_slow_call();
+    match call(scope, data, &args) {
+        Ok(Some(value)) => rv.set(value),
+        Ok(None) => rv.set_undefined(),
+        Err(t) => throw(scope, t),
+    }
+}
+
+/// Converts the JS arguments of a call to slots.
+pub fn convert_args(
+    scope: &mut v8::HandleScope,
+    data: &SymbolData,
+    args: &v8::FunctionCallbackArguments,
+) -> Result<Vec<Slot>, Throw> {
+    let want = data.sig.params.len();
+    if args.length() as usize != want {
+        return Err(Throw::Type(format!(
+            "symbol \"{}\" takes {want} argument{}, got {}",
+            data.name,
+            if want == 1 { "" } else { "s" },
+            args.length()
+        )));
+    }
+    (0..want)
+        .map(|i| {
+            js_to_slot(
+                scope,
+                &data.sig.params[i],
+                args.get(i as i32),
+                &ArgContext::arg(&data.name, i),
+            )
+            .map_err(Throw::Type)
+        })
+        .collect()
+}
+
+fn ensure_open(data: &SymbolData) -> Result<(), Throw> {
+    match &data.lib {
+        Some(lib) if lib.closed.get() => Err(Throw::Error(format!(
+            "symbol \"{}\" called after its library \"{}\" was closed",
+            data.name, lib.path
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Runs one call of `data` with JS arguments: synchronous (returns the
+/// result, `None` for out-slot results) or nonblocking (returns a Promise).
+pub fn call<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    data: &SymbolData,
+    args: &v8::FunctionCallbackArguments,
+) -> Result<Option<v8::Local<'s, v8::Value>>, Throw> {
+    ensure_open(data)?;
+    let slots = convert_args(scope, data, args)?;
+    if data.nonblocking {
+        return crate::nonblocking::start(scope, data, slots).map(|p| Some(p.into()));
+    }
+    let bits: Vec<u64> = slots.iter().map(|s| s.bits).collect();
+    // Held across the call: a callback may close the library meanwhile.
+    let _loaded = data.lib.as_ref().and_then(|l| l.library.borrow().clone());
+    let mut ret = vec![0u64; result_buffer_size(&data.sig.result) / 8];
+    // SAFETY: the invoker was compiled for `data.sig`; `bits` holds one slot
+    // per parameter, converted by that signature, with every pointed-to
+    // byte kept alive by `slots` until after the call; `ret` has
+    // `result_buffer_size` bytes; `target` is a C function of that
+    // signature (a library symbol still loaded — `ensure_open` — or a
+    // pointer the script vouched for).
+    unsafe { (data.invoker)(data.target, bits.as_ptr(), ret.as_mut_ptr() as *mut u8) };
+    drop(slots);
+    if crate::callback::rethrow_pending_exception(scope) {
+        return Err(Throw::Pending);
+    }
+    if !data.out_slot.is_null() {
+        // SAFETY: `out_slot` is an 8-byte cell of the library's out buffer,
+        // which lives as long as the symbol's data.
+        unsafe { std::ptr::copy_nonoverlapping(ret.as_ptr() as *const u8, data.out_slot, 8) };
+        return Ok(None);
+    }
+    // SAFETY: `ret` holds the result the invoker wrote, `result_buffer_size` bytes.
+    Ok(Some(unsafe {
+        slot_to_js(scope, &data.sig.result, ret.as_ptr() as *const u8)
+    }))
+}

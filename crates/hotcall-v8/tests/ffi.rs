@@ -1,0 +1,462 @@
+//! End-to-end tests of the FFI namespace: an isolate with `Deno` installed
+//! runs JS against the C fixture library built by `build.rs`.
+//!
+//! Fast-path claims are proven: the caller is optimized with
+//! `%OptimizeFunctionOnNextCall`, and the test asserts that the C function
+//! ran (the fixture's call counter moved) while the slow-call counter
+//! (`Deno[Symbol.for("hotcall.internals")].slowCalls()`) did not.
+
+use std::sync::Once;
+use std::time::Duration;
+
+use hotcall_v8::{install, FfiConfig, FfiPermissions, TaskQueue};
+
+const FIXTURE: &str = env!("HOTCALL_V8_FIXTURE");
+
+fn init_v8() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        v8::icu::set_common_data_73(deno_core_icudata::ICU_DATA).expect("ICU data");
+        v8::V8::set_flags_from_string("--allow-natives-syntax");
+        v8::V8::initialize_platform(v8::new_default_platform(0, false).make_shared());
+        v8::V8::initialize();
+    });
+}
+
+/// Shared JS helpers, prepended to every test script.
+const PRELUDE: &str = r#"
+const slowCalls = Deno[Symbol.for("hotcall.internals")].slowCalls;
+function assert(cond, msg) { if (!cond) throw new Error("assertion failed: " + msg); }
+function same(a, b) {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  }
+  return typeof a === typeof b && Object.is(a, b);
+}
+function show(v) { return typeof v === "bigint" ? v + "n" : String(v); }
+function assertEq(got, want, what) { assert(same(got, want), `${what}: got ${show(got)}, want ${show(want)}`); }
+function assertThrows(f, Type, pattern, what) {
+  try { f(); } catch (e) {
+    assert(e instanceof Type, `${what}: wrong error type ${e && e.name}: ${e && e.message}`);
+    assert(pattern.test(e.message), `${what}: message "${e.message}" does not match ${pattern}`);
+    return;
+  }
+  throw new Error(`${what}: did not throw`);
+}
+"#;
+
+/// Runs `body` as the body of an async function; `LIB` is the fixture path.
+/// Drives nonblocking calls through the task queue until the function settles.
+fn run_js(permissions: FfiPermissions, body: &str) -> Result<(), String> {
+    init_v8();
+    let isolate = &mut v8::Isolate::new(Default::default());
+    let queue = TaskQueue::new();
+    let scope = &mut v8::HandleScope::new(isolate);
+    let context = v8::Context::new(scope);
+    let scope = &mut v8::ContextScope::new(scope, context);
+    let deno = v8::Object::new(scope);
+    let key = v8::String::new(scope, "Deno").unwrap();
+    context.global(scope).set(scope, key.into(), deno.into());
+    install(
+        scope,
+        deno,
+        FfiConfig {
+            permissions,
+            tasks: queue.sender(),
+        },
+    )?;
+
+    let source = format!("const LIB = {FIXTURE:?};\n{PRELUDE}\n(async () => {{\n{body}\n}})()");
+    let tc = &mut v8::TryCatch::new(scope);
+    let code = v8::String::new(tc, &source).unwrap();
+    let promise = v8::Script::compile(tc, code, None)
+        .and_then(|s| s.run(tc))
+        .and_then(|v| v8::Local::<v8::Promise>::try_from(v).ok());
+    let Some(promise) = promise else {
+        let e = tc.exception().map(|e| e.to_rust_string_lossy(tc));
+        return Err(format!("script failed: {e:?}"));
+    };
+    loop {
+        tc.perform_microtask_checkpoint();
+        if promise.state() != v8::PromiseState::Pending {
+            break;
+        }
+        if queue.wait_and_run(tc, Some(Duration::from_secs(10))) == 0 && !queue.keeps_alive() {
+            break;
+        }
+    }
+    match promise.state() {
+        v8::PromiseState::Fulfilled => Ok(()),
+        v8::PromiseState::Rejected => {
+            let e = promise.result(tc);
+            let stack = v8::Local::<v8::Object>::try_from(e)
+                .ok()
+                .and_then(|o| {
+                    let k = v8::String::new(tc, "stack").unwrap();
+                    o.get(tc, k.into())
+                })
+                .map(|s| s.to_rust_string_lossy(tc));
+            Err(stack.unwrap_or_else(|| e.to_rust_string_lossy(tc)))
+        }
+        v8::PromiseState::Pending => Err("the test never settled".to_owned()),
+    }
+}
+
+fn ok(body: &str) {
+    if let Err(e) = run_js(FfiPermissions::All, body) {
+        panic!("{e}");
+    }
+}
+
+const OPEN_SCALARS: &str = r#"
+const lib = Deno.dlopen(LIB, {
+  call_count: { parameters: [], result: "u64" },
+  nop: { parameters: [], result: "void" },
+  not_bool: { parameters: ["bool"], result: "bool" },
+  add_u8: { parameters: ["u8", "u8"], result: "u8" },
+  add_i8: { parameters: ["i8", "i8"], result: "i8" },
+  add_u16: { parameters: ["u16", "u16"], result: "u16" },
+  add_i16: { parameters: ["i16", "i16"], result: "i16" },
+  add_u32: { parameters: ["u32", "u32"], result: "u32" },
+  add_i32: { parameters: ["i32", "i32"], result: "i32" },
+  add_u64: { parameters: ["u64", "u64"], result: "u64" },
+  add_i64: { parameters: ["i64", "i64"], result: "i64" },
+  add_usize: { parameters: ["usize", "usize"], result: "usize" },
+  add_isize: { parameters: ["isize", "isize"], result: "isize" },
+  add_f32: { parameters: ["f32", "f32"], result: "f32" },
+  add_f64: { parameters: ["f64", "f64"], result: "f64" },
+  ptr_add: { parameters: ["pointer", "usize"], result: "pointer" },
+  fn_id: { parameters: ["function"], result: "function" },
+  buf_sum: { parameters: ["buffer", "usize"], result: "u32" },
+  buf_id: { parameters: ["buffer"], result: "buffer" },
+  buf_fill: { parameters: ["buffer", "usize", "u8"], result: "void" },
+  mix10: { parameters: ["i8", "u16", "i32", "i64", "f32", "f64", "u8", "i16", "u32", "f64"], result: "f64" },
+  add_i32_cb: { name: "add_i32", parameters: ["i32", "i32"], result: "i32", callback: true },
+});
+const count = lib.symbols.call_count;
+"#;
+
+#[test]
+fn every_type_on_slow_and_fast_path() {
+    ok(&format!(
+        r#"{OPEN_SCALARS}
+const bytes = new Uint8Array([1, 2, 3, 250]);
+const cases = [
+  ["nop", [], undefined],
+  ["not_bool", [true], false],
+  ["add_u8", [200, 100], 44],
+  ["add_u8", [257, 1], 2],
+  ["add_i8", [100, 100], -56],
+  ["add_u16", [65535, 2], 1],
+  ["add_i16", [32767, 1], -32768],
+  ["add_u32", [0xffffffff, 2], 1],
+  ["add_u32", [-1, 0], 0xffffffff],
+  ["add_i32", [0x7fffffff, 1], -2147483648],
+  ["add_i32", [40, 2], 42],
+  ["add_u64", [1, 2], 3],
+  ["add_u64", [2 ** 53 - 1, 1], 9007199254740992n],
+  ["add_u64", [2 ** 53 - 2, 1], 2 ** 53 - 1],
+  ["add_i64", [-5, 2], -3],
+  ["add_i64", [-(2 ** 53 - 1), -2], -9007199254740993n],
+  ["add_i64", [-(2 ** 53 - 2), -1], -(2 ** 53 - 1)],
+  ["add_i64", [-(2 ** 32), -(2 ** 32)], -(2 ** 33)],
+  ["add_usize", [2 ** 40, 2 ** 40], 2 ** 41],
+  ["add_isize", [-7, 3], -4],
+  ["add_f32", [1.5, 2.25], 3.75],
+  ["add_f64", [0.1, 0.2], 0.1 + 0.2],
+  ["ptr_add", [1000n, 24n], 1024n],
+  ["fn_id", [0x1234n], 0x1234n],
+  ["buf_sum", [bytes, 4], 256],
+  ["buf_id", [bytes], Deno.UnsafePointer.of(bytes)],
+  ["mix10", [-1, 2, 3, 4, 0.5, 0.25, 5, -6, 7, 8], 22.75],
+];
+const failures = [];
+for (const [name, args, want] of cases) {{
+  const sym = lib.symbols[name];
+  assertEq(sym(...args), want, `${{name}}(${{args.map(show)}}) slow`);
+  const params = args.map((_, i) => "a" + i).join(", ");
+  // A distinct source per case: V8 caches `new Function` by source, and
+  // shared code would share (polymorphic) call feedback.
+  const caller = new Function("sym_", `const sym = sym_;
+    return function caller_${{name}}_${{cases.indexOf(cases.find(c => c[1] === args))}}(${{params}}) {{ return sym(${{params}}); }}`)(sym);
+  %PrepareFunctionForOptimization(caller);
+  // Enough calls for V8 to allocate the symbol wrapper's feedback (it is
+  // only inlined into the optimized caller once it has some).
+  for (let i = 0; i < 30; i++) caller(...args);
+  %OptimizeFunctionOnNextCall(caller);
+  const c0 = count();
+  const s0 = slowCalls();
+  const got = caller(...args);
+  const s1 = slowCalls();
+  const c1 = count();
+  try {{
+    assertEq(got, want, `${{name}}(${{args.map(show)}}) fast`);
+    assertEq(s1, s0, `${{name}}(${{args.map(show)}}): the optimized call used the slow path`);
+    assertEq(c1, c0 + 1, `${{name}}: the C function ran once`);
+  }} catch (e) {{
+    failures.push(e.message);
+  }}
+}}
+assert(failures.length === 0, failures.join("\n"));
+// Arguments the fast path cannot take fall back to the slow path with the same result.
+assertEq(lib.symbols.add_u64(2n, 3n), 5, "u64 from bigint");
+assertEq(lib.symbols.add_i64(-2n, 1), -1, "i64 from bigint");
+assertEq(lib.symbols.ptr_add(1000, 24), 1024n, "pointer from number");
+assertEq(lib.symbols.ptr_add(null, 0), 0n, "pointer from null");
+assertEq(lib.symbols.buf_sum(new Uint16Array([1, 1]), 4), 2, "buffer from Uint16Array");
+assertEq(lib.symbols.buf_sum(bytes.buffer, 4), 256, "buffer from ArrayBuffer");
+assertEq(lib.symbols.buf_sum(new DataView(bytes.buffer, 1), 3), 255, "buffer from DataView with offset");
+assertEq(lib.symbols.buf_sum(bytes.subarray(2), 2), 253, "buffer honours byteOffset");
+assertEq(lib.symbols.buf_sum(null, 0), 0, "null buffer");
+// A callback: true symbol has no fast overload: always the slow path.
+function viaCb(a, b) {{ return lib.symbols.add_i32_cb(a, b); }}
+%PrepareFunctionForOptimization(viaCb);
+viaCb(1, 2);
+%OptimizeFunctionOnNextCall(viaCb);
+const s0 = slowCalls();
+assertEq(viaCb(1, 2), 3, "callback symbol");
+assertEq(slowCalls(), s0 + 1, "callback symbol takes the slow path");
+// A buffer written by C through the fast path.
+const dst = new Uint8Array(8);
+function fill(b, n, v) {{ lib.symbols.buf_fill(b, n, v); }}
+%PrepareFunctionForOptimization(fill);
+for (let i = 0; i < 30; i++) fill(dst, 8, 1);
+%OptimizeFunctionOnNextCall(fill);
+const s1 = slowCalls();
+fill(dst, 8, 7);
+assertEq(slowCalls(), s1, "buf_fill took the fast path");
+assertEq(dst[7], 7, "buf_fill wrote the buffer");
+lib.close();
+"#
+    ));
+}
+
+#[test]
+fn bad_arguments_throw_type_errors() {
+    ok(&format!(
+        r#"{OPEN_SCALARS}
+const s = lib.symbols;
+assertThrows(() => s.add_i32(1), TypeError, /add_i32.*2 arguments, got 1/, "arity");
+assertThrows(() => s.add_i32(1, 2, 3), TypeError, /add_i32.*2 arguments, got 3/, "arity");
+assertThrows(() => s.add_i32("1", 2), TypeError, /"add_i32", argument 0.*number.*string/, "string for i32");
+assertThrows(() => s.add_i32(1, undefined), TypeError, /argument 1/, "undefined for i32");
+assertThrows(() => s.not_bool(1), TypeError, /not_bool.*argument 0.*boolean/, "number for bool");
+assertThrows(() => s.add_u64({{}}, 1), TypeError, /add_u64.*argument 0.*number or bigint/, "object for u64");
+assertThrows(() => s.ptr_add("x", 1), TypeError, /ptr_add.*argument 0/, "string for pointer");
+assertThrows(() => s.buf_sum([1, 2], 2), TypeError, /buf_sum.*argument 0.*TypedArray/, "array for buffer");
+assertThrows(() => s.add_f64(1n, 2), TypeError, /add_f64.*argument 0/, "bigint for f64");
+// Bad input after optimization: falls back, still a TypeError.
+function f(a, b) {{ return s.add_i32(a, b); }}
+%PrepareFunctionForOptimization(f);
+f(1, 2);
+%OptimizeFunctionOnNextCall(f);
+f(1, 2);
+assertThrows(() => f("x", 2), TypeError, /add_i32.*argument 0/, "optimized caller, bad type");
+assertEq(f(2, 2), 4, "still works");
+lib.close();
+"#
+    ));
+}
+
+#[test]
+fn declarations_paths_and_permissions() {
+    ok(r#"
+assertThrows(() => Deno.dlopen(LIB, { add_i32: { parameters: ["i33"], result: "i32" } }),
+  TypeError, /add_i32.*unknown type "i33"/, "unknown type");
+assertThrows(() => Deno.dlopen(LIB, { f: { parameters: [{ struct: [] }], result: "void" } }),
+  TypeError, /"f".*empty struct/, "empty struct");
+const rec = { struct: ["u8"] };
+rec.struct.push(rec);
+assertThrows(() => Deno.dlopen(LIB, { f: { parameters: [rec], result: "void" } }),
+  TypeError, /"f".*recursive struct/, "recursive struct");
+assertThrows(() => Deno.dlopen(LIB, { f: { parameters: ["void"], result: "void" } }),
+  TypeError, /"f".*void/, "void parameter");
+assertThrows(() => Deno.dlopen(LIB, { f: { parameters: "u8", result: "void" } }),
+  TypeError, /"f".*parameters/, "parameters not an array");
+assertThrows(() => Deno.dlopen(LIB, { nope: { parameters: [], result: "void" } }),
+  Error, /Failed to register symbol nope/, "missing symbol");
+assertThrows(() => Deno.dlopen("/no/such/lib.so", {}), Error, /\/no\/such\/lib\.so/, "bad path");
+assertThrows(() => Deno.dlopen(42, {}), TypeError, /string or a file URL/, "bad path type");
+const lib = Deno.dlopen({ protocol: "file:", pathname: LIB, href: "file://" + LIB }, {
+  nope: { parameters: [], result: "void", optional: true },
+  nope_static: { type: "u8", optional: true },
+  add: { name: "add_i32", parameters: ["i32", "i32"], result: "i32" },
+});
+assertEq(lib.symbols.nope, null, "optional function");
+assertEq(lib.symbols.nope_static, null, "optional static");
+assertEq(lib.symbols.add(2, 3), 5, "renamed symbol");
+lib.close();
+"#);
+    let denied = run_js(
+        FfiPermissions::Denied,
+        r#"
+assertThrows(() => Deno.dlopen(LIB, {}), Deno.errors.PermissionDenied, /--allow-ffi/, "denied");
+assert(new Deno.errors.PermissionDenied("x") instanceof Error, "PermissionDenied is an Error");
+"#,
+    );
+    denied.unwrap();
+    let elsewhere = run_js(
+        FfiPermissions::Paths(vec!["/nonexistent-dir".into()]),
+        r#"assertThrows(() => Deno.dlopen(LIB, {}), Deno.errors.PermissionDenied, /ffi/, "not covered");"#,
+    );
+    elsewhere.unwrap();
+    let dir = std::path::Path::new(FIXTURE)
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    run_js(
+        FfiPermissions::Paths(vec![dir]),
+        "Deno.dlopen(LIB, {}).close();",
+    )
+    .unwrap();
+}
+
+#[test]
+fn close_makes_calls_throw() {
+    ok(&format!(
+        r#"{OPEN_SCALARS}
+const add = lib.symbols.add_i32;
+const add64 = lib.symbols.add_u64;
+function f(a, b) {{ return add(a, b) + add64(a, b); }}
+%PrepareFunctionForOptimization(f);
+for (let i = 0; i < 30; i++) f(1, 2);
+%OptimizeFunctionOnNextCall(f);
+const s0 = slowCalls();
+assertEq(f(1, 2), 6, "before close");
+assertEq(slowCalls(), s0, "both calls took the fast path before close");
+lib.close();
+lib.close();
+assertThrows(() => add(1, 2), Error, /add_i32.*closed/, "after close");
+assertThrows(() => f(1, 2), Error, /closed/, "optimized caller after close");
+assertThrows(() => lib.symbols.add_i32_cb(1, 2), Error, /closed/, "slow-only symbol after close");
+"#
+    ));
+}
+
+#[test]
+fn structs_by_value() {
+    ok(r#"
+const lib = Deno.dlopen(LIB, {
+  make_point: { parameters: ["f64", "i32"], result: { struct: ["f64", "i32"] } },
+  point_sum: { parameters: [{ struct: ["f64", "i32"] }], result: "f64" },
+  swap_small: { parameters: [{ struct: ["u8", "u8"] }], result: { struct: ["u8", "u8"] } },
+});
+const p = lib.symbols.make_point(1.5, -4);
+assert(p instanceof Uint8Array && p.length === 16, "struct result is a 16-byte Uint8Array");
+const dv = new DataView(p.buffer);
+assertEq(dv.getFloat64(0, true), 1.5, "x");
+assertEq(dv.getInt32(8, true), -4, "y");
+assertEq(lib.symbols.point_sum(p), -2.5, "struct parameter");
+assertEq(lib.symbols.point_sum(p.buffer), -2.5, "struct from ArrayBuffer");
+assertEq(lib.symbols.swap_small(new Uint8Array([1, 2])), new Uint8Array([2, 1]), "small struct");
+assertThrows(() => lib.symbols.point_sum(new Uint8Array(4)), TypeError, /point_sum.*argument 0.*16 bytes/, "short struct");
+assertThrows(() => lib.symbols.point_sum(7), TypeError, /point_sum.*argument 0/, "number for struct");
+function f(x) { return lib.symbols.point_sum(x); }
+%PrepareFunctionForOptimization(f);
+f(p);
+%OptimizeFunctionOnNextCall(f);
+assertEq(f(p), -2.5, "struct from an optimized caller (slow path)");
+lib.close();
+"#);
+}
+
+#[test]
+fn statics_and_pointers() {
+    ok(r#"
+const lib = Deno.dlopen(LIB, {
+  static_i32: { type: "i32" },
+  static_f64: { type: "f64" },
+  static_u64: { type: "u64" },
+  static_array: { type: "pointer" },
+  add_i32_addr: { name: "add_i32", type: "pointer" },
+  greeting: { parameters: [], result: "pointer" },
+});
+const s = lib.symbols;
+assertEq(s.static_i32, 42, "i32 static");
+assertEq(s.static_f64, 2.5, "f64 static");
+assertEq(s.static_u64, 18446744073709551615n, "u64 static");
+assertEq(typeof s.static_array, "bigint", "pointer static is the address");
+s.static_i32 = 1;
+assertEq(s.static_i32, 42, "statics are read-only");
+const arr = new Deno.UnsafePointerView(s.static_array);
+assertEq(arr.getInt32(), 1, "view offset 0");
+assertEq(arr.getInt32(12), 4, "view offset 12");
+
+const str = s.greeting();
+assertEq(typeof str, "bigint", "pointer result");
+assertEq(Deno.UnsafePointerView.getCString(str), "hello, ffi", "static getCString");
+assertEq(new Deno.UnsafePointerView(str).getCString(7), "ffi", "getCString offset");
+
+const buf = new ArrayBuffer(32);
+const dv = new DataView(buf);
+dv.setUint8(0, 1); dv.setInt8(1, -2); dv.setUint16(2, 65535, true); dv.setInt16(4, -3, true);
+dv.setUint32(8, 4294967295, true); dv.setInt32(12, -5, true);
+dv.setBigUint64(16, 18446744073709551615n, true); dv.setFloat32(24, 1.5, true); dv.setFloat32(28, 0, true);
+const ptr = Deno.UnsafePointer.of(buf);
+assertEq(typeof ptr, "bigint", "UnsafePointer.of");
+assertEq(Deno.UnsafePointer.of(new Uint8Array(buf, 8)), ptr + 8n, "UnsafePointer.of honours byteOffset");
+const v = new Deno.UnsafePointerView(ptr);
+assertEq(v.getBool(0), true, "getBool");
+assertEq(v.getUint8(), 1, "getUint8");
+assertEq(v.getInt8(1), -2, "getInt8");
+assertEq(v.getUint16(2), 65535, "getUint16");
+assertEq(v.getInt16(4), -3, "getInt16");
+assertEq(v.getUint32(8), 4294967295, "getUint32");
+assertEq(v.getInt32(12), -5, "getInt32");
+assertEq(v.getBigUint64(16), 18446744073709551615n, "getBigUint64");
+assertEq(v.getBigInt64(16), -1n, "getBigInt64");
+assertEq(v.getFloat32(24), 1.5, "getFloat32");
+dv.setFloat64(24, -0.25, true);
+assertEq(v.getFloat64(24), -0.25, "getFloat64");
+const view = v.getArrayBuffer(4, 8);
+assertEq(view.byteLength, 4, "getArrayBuffer length");
+new Uint8Array(view)[0] = 9;
+assertEq(dv.getUint8(8), 9, "getArrayBuffer shares memory");
+const into = new Uint8Array(2);
+v.copyInto(into, 2);
+assertEq(into, new Uint8Array([255, 255]), "copyInto");
+Deno.UnsafePointerView.copyInto(ptr, into);
+assertEq(into, new Uint8Array([1, 254]), "static copyInto");
+assertEq(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(ptr, 2))[1], 254, "static getArrayBuffer");
+assertThrows(() => new Deno.UnsafePointerView(0n).getUint8(), TypeError, /null pointer/, "null read");
+assertThrows(() => new Deno.UnsafePointerView(null).getCString(), TypeError, /null pointer/, "null getCString");
+assertThrows(() => Deno.UnsafePointer.of(5), TypeError, /UnsafePointer.of/, "of(number)");
+assertEq(Deno.UnsafePointer.of({ pointer: 77n }), 77n, "of(callback-like)");
+
+const add = new Deno.UnsafeFnPointer(s.add_i32_addr, { parameters: ["i32", "i32"], result: "i32" });
+assertEq(add.call(20, 22), 42, "UnsafeFnPointer.call");
+assertThrows(() => add.call(1), TypeError, /2 arguments/, "UnsafeFnPointer arity");
+assertThrows(() => new Deno.UnsafeFnPointer(0n, { parameters: [], result: "void" }), TypeError, /null/, "null fn pointer");
+const addNb = new Deno.UnsafeFnPointer(s.add_i32_addr, { parameters: ["i32", "i32"], result: "i32", nonblocking: true });
+const pr = addNb.call(1, 2);
+assert(pr instanceof Promise, "nonblocking fn pointer returns a Promise");
+assertEq(await pr, 3, "nonblocking fn pointer result");
+lib.close();
+"#);
+}
+
+#[test]
+fn nonblocking_calls() {
+    ok(r#"
+const lib = Deno.dlopen(LIB, {
+  slow_add: { parameters: ["i32", "i32"], result: "i32", nonblocking: true },
+  slow_fill: { parameters: ["buffer", "usize", "u8"], result: "void", nonblocking: true },
+  make_point: { parameters: ["f64", "i32"], result: { struct: ["f64", "i32"] }, nonblocking: true },
+});
+const p = lib.symbols.slow_add(2, 3);
+assert(p instanceof Promise, "returns a Promise");
+assertEq(await p, 5, "result");
+const started = Date.now();
+const all = await Promise.all(Array.from({ length: 16 }, (_, i) => lib.symbols.slow_add(i, i)));
+assertEq(all.join(","), Array.from({ length: 16 }, (_, i) => 2 * i).join(","), "16 in flight");
+const bufs = Array.from({ length: 4 }, () => new Uint8Array(1024));
+await Promise.all(bufs.map((b, i) => lib.symbols.slow_fill(b, b.length, i + 1)));
+bufs.forEach((b, i) => assertEq(b[1023], i + 1, "buffer filled by a worker"));
+const pt = await lib.symbols.make_point(0.5, 3);
+assertEq(new DataView(pt.buffer).getInt32(8, true), 3, "struct result");
+assertThrows(() => lib.symbols.slow_add("a", 1), TypeError, /slow_add.*argument 0/, "bad argument throws synchronously");
+const pending = lib.symbols.slow_add(1, 1);
+lib.close();
+assertEq(await pending, 2, "a call in flight survives close()");
+"#);
+}
