@@ -51,15 +51,32 @@ pub fn op_open<'s>(
 fn load(path: &str) -> Result<libloading::Library, Throw> {
     // SAFETY: loading a library runs its initialisers; the user asked for
     // this library by path and was granted the ffi permission for it.
-    unsafe { libloading::Library::new(path) }
-        .map_err(|e| Throw::Error(format!("Could not open library \"{path}\": {e}")))
+    unsafe { libloading::Library::new(path) }.map_err(|e| {
+        Throw::Error(format!(
+            "Could not open library \"{path}\": {}",
+            with_reason(&e)
+        ))
+    })
+}
+
+/// An error with its causes: libloading's `Display` says only "dlopen
+/// failed"; the loader's reason (`dlerror`) is its source.
+fn with_reason(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 /// The address of `name` in `lib`, or `None` if it is missing.
 fn lookup(lib: &libloading::Library, name: &str) -> Result<*const c_void, String> {
     // SAFETY: the symbol is only used as an address; its type is the
     // declaration's, which the user vouches for.
-    let sym = unsafe { lib.get::<*mut c_void>(name) }.map_err(|e| e.to_string())?;
+    let sym = unsafe { lib.get::<*mut c_void>(name) }.map_err(|e| with_reason(&e))?;
     Ok(*sym as *const c_void)
 }
 
