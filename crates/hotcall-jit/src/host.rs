@@ -136,24 +136,8 @@ impl Jit {
                 };
                 define_stub(&mut module, flavor, &mut self.cx, &req, Linkage::Local)
             })
-            .collect::<Result<Vec<FuncId>, _>>();
-        let ids = match ids {
-            Ok(ids) => ids,
-            Err(e) => {
-                // SAFETY: nothing of this module was handed out.
-                unsafe { module.free_memory() };
-                return Err(e);
-            }
-        };
-        module.finalize_definitions()?;
-        let pointers = ids
-            .iter()
-            .map(|&id| module.get_finalized_function(id))
             .collect();
-        Ok(StubSet {
-            module: Some(module),
-            pointers,
-        })
+        finish_batch(module, ids)
     }
 
     /// Fast trampolines for a library: one per `(signature, C function,
@@ -167,45 +151,29 @@ impl Jit {
         let symbols = SymbolTable::default();
         let mut module = new_module_with_symbols(&self.target, Arc::clone(&symbols));
         let flavor = self.target.flavor();
-        let mut ids = Vec::with_capacity(items.len());
-        for (i, (sig, f, result)) in items.iter().enumerate() {
-            let out_slot = match result {
-                FastResult::Direct => None,
-                FastResult::OutSlot(addr) => Some(*addr as usize),
-                FastResult::OutSymbol(name) => {
-                    // SAFETY: nothing of this module was handed out.
-                    unsafe { module.free_memory() };
-                    return Err(JitError::Codegen(format!(
-                        "out-slot symbol {name} cannot be resolved in the JIT; use OutSlot"
-                    )));
-                }
-            };
-            let req = TrampolineRequest {
-                sig,
-                target: *f as usize,
-                out_slot,
-            };
-            match self
-                .templates
-                .define(&mut module, &mut self.cx, flavor, &symbols, i, &req)
-            {
-                Ok(id) => ids.push(id),
-                Err(e) => {
-                    // SAFETY: nothing of this module was handed out.
-                    unsafe { module.free_memory() };
-                    return Err(e);
-                }
-            }
-        }
-        module.finalize_definitions()?;
-        let pointers = ids
+        let ids = items
             .iter()
-            .map(|&id| module.get_finalized_function(id))
+            .enumerate()
+            .map(|(i, (sig, f, result))| {
+                let out_slot = match result {
+                    FastResult::Direct => None,
+                    FastResult::OutSlot(addr) => Some(*addr as usize),
+                    FastResult::OutSymbol(name) => {
+                        return Err(JitError::Codegen(format!(
+                            "out-slot symbol {name} cannot be resolved in the JIT; use OutSlot"
+                        )))
+                    }
+                };
+                let req = TrampolineRequest {
+                    sig,
+                    target: *f as usize,
+                    out_slot,
+                };
+                self.templates
+                    .define(&mut module, &mut self.cx, flavor, &symbols, i, &req)
+            })
             .collect();
-        Ok(StubSet {
-            module: Some(module),
-            pointers,
-        })
+        finish_batch(module, ids)
     }
 
     /// How many distinct trampoline shapes Cranelift has compiled so far
@@ -244,4 +212,32 @@ fn new_module_with_symbols(target: &Target, symbols: SymbolTable) -> JITModule {
         table.get(name).map(|&addr| addr as *const u8)
     }));
     JITModule::new(builder)
+}
+
+/// Finalizes a batch whose stubs were all defined, or frees its memory.
+fn finish_batch(
+    mut module: JITModule,
+    ids: Result<Vec<FuncId>, JitError>,
+) -> Result<StubSet, JitError> {
+    let finalized = ids.and_then(|ids| {
+        module.finalize_definitions()?;
+        Ok(ids)
+    });
+    match finalized {
+        Ok(ids) => {
+            let pointers = ids
+                .iter()
+                .map(|&id| module.get_finalized_function(id))
+                .collect();
+            Ok(StubSet {
+                module: Some(module),
+                pointers,
+            })
+        }
+        Err(e) => {
+            // SAFETY: nothing of this module was handed out.
+            unsafe { module.free_memory() };
+            Err(e)
+        }
+    }
 }
