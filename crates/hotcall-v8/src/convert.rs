@@ -173,14 +173,7 @@ pub fn js_to_slot(
         Pointer | Function => pointer_bits(value)
             .map(Slot::scalar)
             .ok_or_else(|| expected(what, ty, "a number, bigint or null", value)),
-        Buffer => buffer_slot(scope, value).ok_or_else(|| {
-            expected(
-                what,
-                ty,
-                "a TypedArray, DataView, ArrayBuffer or null",
-                value,
-            )
-        }),
+        Buffer => buffer_slot(scope, value, what, ty),
         Struct(st) => struct_slot(scope, value, st.size(), what, ty),
     }
 }
@@ -269,12 +262,46 @@ pub fn buffer_bytes(
     None
 }
 
-fn buffer_slot(scope: &mut v8::HandleScope, value: v8::Local<v8::Value>) -> Option<Slot> {
-    if value.is_null() {
-        return Some(Slot::scalar(0));
+/// True if `value` is a TypedArray/DataView whose buffer was detached (for
+/// example transferred with `ArrayBuffer.prototype.transfer`), or such an
+/// `ArrayBuffer` itself.
+pub fn is_detached(scope: &mut v8::HandleScope, value: v8::Local<v8::Value>) -> bool {
+    if let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(value) {
+        return view.buffer(scope).is_some_and(|b| b.was_detached());
     }
-    let (addr, _, keep) = buffer_bytes(scope, value)?;
-    Some(Slot {
+    v8::Local::<v8::ArrayBuffer>::try_from(value).is_ok_and(|b| b.was_detached())
+}
+
+/// The message for a detached buffer argument.
+fn detached(what: &ArgContext, ty: &NativeType) -> String {
+    format!("{what}: cannot pass a detached buffer for type {ty}")
+}
+
+fn buffer_slot(
+    scope: &mut v8::HandleScope,
+    value: v8::Local<v8::Value>,
+    what: &ArgContext,
+    ty: &NativeType,
+) -> Result<Slot, String> {
+    if value.is_null() {
+        return Ok(Slot::scalar(0));
+    }
+    // A detached buffer has no bytes any more: passing its (null or stale)
+    // address would hand C a dangling pointer. V8's fast path never takes a
+    // detached TypedArray (it falls back to this slow path), so both paths
+    // throw.
+    if is_detached(scope, value) {
+        return Err(detached(what, ty));
+    }
+    let (addr, _, keep) = buffer_bytes(scope, value).ok_or_else(|| {
+        expected(
+            what,
+            ty,
+            "a TypedArray, DataView, ArrayBuffer or null",
+            value,
+        )
+    })?;
+    Ok(Slot {
         bits: addr as u64,
         keep,
     })
@@ -287,6 +314,9 @@ fn struct_slot(
     what: &ArgContext,
     ty: &NativeType,
 ) -> Result<Slot, String> {
+    if is_detached(scope, value) {
+        return Err(detached(what, ty));
+    }
     let (addr, len, keep) = buffer_bytes(scope, value).ok_or_else(|| {
         expected(
             what,

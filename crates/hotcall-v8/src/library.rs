@@ -36,7 +36,7 @@ enum Entry<'s> {
 }
 
 /// `open(path, symbols)`: returns `{ entries, out, close }` where each
-/// entry is `[key, value, kind, slot]` (see `js/ffi.js`).
+/// entry is `[key, value, kind, slot, boolParams]` (see `js/ffi.js`).
 pub fn op_open<'s>(
     scope: &mut v8::HandleScope<'s>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -264,7 +264,13 @@ fn build_result<'s>(
     };
     let mut functions = Vec::with_capacity(planned.len());
     for (p, trampoline) in planned.into_iter().zip(trampolines) {
-        let meta = (p.key, p.kind.code(), p.slot.map_or(-1, |s| s as i32));
+        // Indices of `bool` parameters: the JS wrapper type-checks them,
+        // because V8's fast path would apply ToBoolean to anything.
+        let bools: Vec<u32> = (p.data.sig.params.iter().enumerate())
+            .filter(|(_, t)| matches!(t, NativeType::Bool))
+            .map(|(i, _)| i as u32)
+            .collect();
+        let meta = (p.key, p.kind.code(), p.slot.map_or(-1, |s| s as i32), bools);
         let f = new_function(
             scope,
             FunctionSpec {
@@ -277,14 +283,19 @@ fn build_result<'s>(
     }
     let list = v8::Array::new(scope, entries.len() as i32);
     for (i, entry) in entries.into_iter().enumerate() {
-        let row: [v8::Local<v8::Value>; 4] = match entry {
+        let row: [v8::Local<v8::Value>; 5] = match entry {
             Entry::Function(j) => {
-                let ((key, kind, slot), f) = &functions[j];
+                let ((key, kind, slot, bools), f) = &functions[j];
+                let bools: Vec<v8::Local<v8::Value>> = bools
+                    .iter()
+                    .map(|&i| v8::Integer::new_from_unsigned(scope, i).into())
+                    .collect();
                 [
                     v8_str(scope, key).into(),
                     (*f).into(),
                     v8::Integer::new(scope, *kind as i32).into(),
                     v8::Integer::new(scope, *slot).into(),
+                    v8::Array::new_with_elements(scope, &bools).into(),
                 ]
             }
             Entry::Value(key, value) => [
@@ -292,6 +303,7 @@ fn build_result<'s>(
                 value,
                 v8::Integer::new(scope, -1).into(),
                 v8::Integer::new(scope, -1).into(),
+                v8::Array::new(scope, 0).into(),
             ],
         };
         let row = v8::Array::new_with_elements(scope, &row);

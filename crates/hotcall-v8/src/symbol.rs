@@ -32,6 +32,20 @@ pub struct LibHandle {
     pub out: std::cell::RefCell<Option<v8::SharedRef<v8::BackingStore>>>,
 }
 
+impl Drop for LibHandle {
+    /// Runs when the isolate is dropped (the handle is anchored in its
+    /// state). Only `close()` unloads a library: at isolate teardown a C
+    /// thread the library started may still be running library code, and
+    /// `dlclose` would unmap it under that thread (a crash at exit). So the
+    /// library is leaked here (the `Arc` is never released, so neither this
+    /// handle nor an in-flight nonblocking call ever runs `dlclose`).
+    fn drop(&mut self) {
+        if let Some(library) = self.library.get_mut().take() {
+            std::mem::forget(library);
+        }
+    }
+}
+
 /// Everything a symbol's slow callback needs.
 pub struct SymbolData {
     /// The name used in messages (the JS key, or the function pointer's label).

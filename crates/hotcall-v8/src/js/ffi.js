@@ -48,15 +48,27 @@
     "native(ARGS); return u64[slot];",
   ];
 
-  // One wrapper factory per (arity, kind), compiled on first use.
+  // The slow path's TypeError for a non-boolean `bool` argument (same text
+  // as src/convert.rs; `describe` there is `typeof` with "null").
+  function boolError(name, index, value) {
+    const got = value === null ? "null" : typeof value;
+    return new TypeError(`symbol "${name}", argument ${index}: expected a boolean for type bool, got ${got}`);
+  }
+
+  // One wrapper factory per (arity, kind, bool parameters), compiled on
+  // first use. `bool` parameters are checked here: V8's fast path passes
+  // ToBoolean(value) for any value, while the slow path throws a TypeError
+  // for a non-boolean; the check makes both paths agree.
   const factories = new Map();
-  function factory(arity, kind) {
-    const key = arity * 4 + kind;
+  function factory(arity, kind, bools) {
+    const key = `${arity}:${kind}:${bools.join(",")}`;
     let make = factories.get(key);
     if (make === undefined) {
       const params = [];
       for (let i = 0; i < arity; i++) params.push("a" + i);
       const args = params.join(", ");
+      const boolChecks = bools.map((i) =>
+        `if (typeof a${i} !== "boolean") throw boolError(name, ${i}, a${i});`).join("\n");
       const src = `"use strict";
         return (native_, lib_, name_, slot_, i32_, u32_, i64_, u64_) => {
           // Immutable bindings: once the wrapper is inlined into an
@@ -68,11 +80,12 @@
           return function (${args}) {
             if (lib.closed) throw closedError(lib, name);
             if (arguments.length !== ${arity}) throw arityError(name, ${arity}, arguments.length);
+            ${boolChecks}
             ${RESULT_CODE[kind].replaceAll("ARGS", args)}
           };
         };`;
-      make = new Function("closedError", "arityError", "MIN_SAFE", "MAX_SAFE", src)(
-        closedError, arityError, MIN_SAFE, MAX_SAFE);
+      make = new Function("closedError", "arityError", "boolError", "MIN_SAFE", "MAX_SAFE", src)(
+        closedError, arityError, boolError, MIN_SAFE, MAX_SAFE);
       factories.set(key, make);
     }
     return make;
@@ -88,12 +101,12 @@
     const i32 = new Int32Array(out), u32 = new Uint32Array(out);
     const i64 = new BigInt64Array(out), u64 = new BigUint64Array(out);
     const result = {};
-    for (const [key, value, kind, slot] of raw.entries) {
+    for (const [key, value, kind, slot, bools] of raw.entries) {
       if (kind < 0) {
         Object.defineProperty(result, key, { value, enumerable: true, writable: false, configurable: false });
         continue;
       }
-      const fn = factory(value.length, kind)(value, lib, key, slot, i32, u32, i64, u64);
+      const fn = factory(value.length, kind, bools)(value, lib, key, slot, i32, u32, i64, u64);
       Object.defineProperty(fn, "name", { value: key });
       Object.defineProperty(result, key, { value: fn, enumerable: true, writable: true, configurable: true });
     }
