@@ -33,19 +33,29 @@ fn op_slow_calls<'s>(
 
 /// The object of natives `ffi.js` builds the API from.
 fn natives<'s>(scope: &mut v8::HandleScope<'s>) -> Result<v8::Local<'s, v8::Object>, String> {
-    let list: [(&str, v8::FunctionCallback); 9] = [
-        ("checkPermission", op_check_permission.map_fn_to()),
-        ("open", crate::library::op_open.map_fn_to()),
-        ("pointerOf", crate::pointer::op_pointer_of.map_fn_to()),
-        ("read", crate::pointer::op_read.map_fn_to()),
-        ("cstring", crate::pointer::op_cstring.map_fn_to()),
-        ("arrayBuffer", crate::pointer::op_array_buffer.map_fn_to()),
-        ("copyInto", crate::pointer::op_copy_into.map_fn_to()),
-        ("fnPointer", crate::pointer::op_fn_pointer.map_fn_to()),
-        ("slowCalls", op_slow_calls.map_fn_to()),
-    ];
+    natives_object(
+        scope,
+        &[
+            ("checkPermission", op_check_permission.map_fn_to()),
+            ("open", crate::library::op_open.map_fn_to()),
+            ("pointerOf", crate::pointer::op_pointer_of.map_fn_to()),
+            ("read", crate::pointer::op_read.map_fn_to()),
+            ("cstring", crate::pointer::op_cstring.map_fn_to()),
+            ("arrayBuffer", crate::pointer::op_array_buffer.map_fn_to()),
+            ("copyInto", crate::pointer::op_copy_into.map_fn_to()),
+            ("fnPointer", crate::pointer::op_fn_pointer.map_fn_to()),
+            ("slowCalls", op_slow_calls.map_fn_to()),
+        ],
+    )
+}
+
+/// A plain object whose properties are native functions, named as listed.
+pub(crate) fn natives_object<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    list: &[(&str, v8::FunctionCallback)],
+) -> Result<v8::Local<'s, v8::Object>, String> {
     let obj = v8::Object::new(scope);
-    for (name, callback) in list {
+    for &(name, callback) in list {
         let f = v8::FunctionTemplate::builder_raw(callback)
             .build(scope)
             .get_function(scope)
@@ -57,14 +67,17 @@ fn natives<'s>(scope: &mut v8::HandleScope<'s>) -> Result<v8::Local<'s, v8::Obje
     Ok(obj)
 }
 
-/// Evaluates `source` (a function expression) and calls it with `args`.
-pub fn run_installer(
-    scope: &mut v8::HandleScope,
+/// Evaluates a built-in script `source` (a function expression, shown in
+/// stack traces as `name`) and calls it with `args`; returns its result, or
+/// the exception's message prefixed with `name`.
+pub(crate) fn call_builtin<'s>(
+    scope: &mut v8::HandleScope<'s>,
     name: &str,
     source: &str,
     args: &[v8::Local<v8::Value>],
-) -> Result<(), String> {
-    let tc = &mut v8::TryCatch::new(scope);
+) -> Result<v8::Local<'s, v8::Value>, String> {
+    let tc = &mut v8::EscapableHandleScope::new(scope);
+    let tc = &mut v8::TryCatch::new(tc);
     let result = (|| {
         let code = v8_str(tc, source);
         let origin_name = v8_str(tc, name);
@@ -87,7 +100,7 @@ pub fn run_installer(
         f.call(tc, recv, args)
     })();
     match result {
-        Some(_) => Ok(()),
+        Some(value) => Ok(tc.escape(value)),
         None => Err(match tc.exception() {
             Some(e) => format!("{name}: {}", e.to_rust_string_lossy(tc)),
             None => format!("{name}: evaluation failed"),
@@ -105,7 +118,7 @@ pub fn install(
         FfiState::init(scope, config.permissions.clone(), config.tasks.clone());
     }
     let natives = natives(scope)?;
-    run_installer(
+    call_builtin(
         scope,
         "hotcall:ffi.js",
         FFI_SOURCE,

@@ -124,62 +124,21 @@ pub fn install_with_tasks(
         scope.set_slot(Rc::new(RefCell::new(registry)));
     }
 
-    let ops = v8::Object::new(scope);
-    let natives: [(&str, v8::FunctionCallback); 4] = [
-        ("create", op_create.map_fn_to()),
-        ("close", op_close.map_fn_to()),
-        ("ref", op_ref.map_fn_to()),
-        ("unref", op_unref.map_fn_to()),
-    ];
-    for (name, callback) in natives {
-        let function = v8::FunctionTemplate::builder_raw(callback)
-            .build(scope)
-            .get_function(scope)
-            .ok_or("cannot create UnsafeCallback operations")?;
-        let key = v8::String::new(scope, name).ok_or("out of memory")?;
-        ops.set(scope, key.into(), function.into());
-    }
-
-    let scope = &mut v8::TryCatch::new(scope);
-    let class = evaluate_class(scope, ops);
-    let class = match class {
-        Some(class) => class,
-        None => {
-            let msg = scope
-                .exception()
-                .map(|e| e.to_rust_string_lossy(scope))
-                .unwrap_or_default();
-            return Err(format!("cannot install Deno.UnsafeCallback: {msg}"));
-        }
-    };
+    let ops = crate::install::natives_object(
+        scope,
+        &[
+            ("create", op_create.map_fn_to()),
+            ("close", op_close.map_fn_to()),
+            ("ref", op_ref.map_fn_to()),
+            ("unref", op_unref.map_fn_to()),
+        ],
+    )?;
+    let class =
+        crate::install::call_builtin(scope, "hotcall:callback.js", CLASS_SOURCE, &[ops.into()])
+            .map_err(|e| format!("cannot install Deno.UnsafeCallback: {e}"))?;
     let key = v8::String::new(scope, "UnsafeCallback").ok_or("out of memory")?;
     deno.set(scope, key.into(), class);
     Ok(())
-}
-
-fn evaluate_class<'s>(
-    scope: &mut v8::HandleScope<'s>,
-    ops: v8::Local<v8::Object>,
-) -> Option<v8::Local<'s, v8::Value>> {
-    let source = v8::String::new(scope, CLASS_SOURCE)?;
-    let name = v8::String::new(scope, "hotcall:callback.js")?;
-    let origin = v8::ScriptOrigin::new(
-        scope,
-        name.into(),
-        0,
-        0,
-        false,
-        0,
-        None,
-        false,
-        false,
-        false,
-        None,
-    );
-    let script = v8::Script::compile(scope, source, Some(&origin))?;
-    let factory = v8::Local::<v8::Function>::try_from(script.run(scope)?).ok()?;
-    let recv = v8::undefined(scope).into();
-    factory.call(scope, recv, &[ops.into()])
 }
 
 /// Per-isolate state (an isolate slot).
