@@ -5,6 +5,12 @@
 //! closed from inside its own call (or while another thread is in it) is
 //! freed only once every call has returned: the memory moves to a
 //! graveyard that is emptied by the next callback creation or close.
+//!
+//! Calls on the thread that created the callback (the JS thread, for a
+//! runtime) are counted with plain loads and stores, since only that thread
+//! writes its counter; calls from other threads use a locked increment. A
+//! close racing with a call that is just *starting* on another thread is the
+//! caller's error, as for any function pointer being freed.
 
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -28,9 +34,27 @@ type Handler = Box<dyn Fn(&CallbackCall) + Send + Sync>;
 
 struct State {
     handler: Handler,
-    active: AtomicUsize,
+    /// The [`thread_number`] of the creating thread.
+    owner: usize,
+    /// Calls running on the owner thread; written only by that thread.
+    owner_active: AtomicUsize,
+    /// Calls running on other threads.
+    foreign_active: AtomicUsize,
     closed: AtomicBool,
     code: Mutex<Option<StubSet>>,
+}
+
+impl State {
+    fn active(&self) -> usize {
+        self.owner_active.load(Ordering::Acquire) + self.foreign_active.load(Ordering::SeqCst)
+    }
+}
+
+/// A small number per thread (a thread-local read, unlike `thread::current`).
+fn thread_number() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    thread_local!(static NUMBER: usize = NEXT.fetch_add(1, Ordering::Relaxed));
+    NUMBER.with(|n| *n)
 }
 
 /// Thunks (and their states) waiting for their last call to return.
@@ -61,7 +85,9 @@ impl Callback {
         collect_garbage();
         let state = Box::into_raw(Box::new(State {
             handler: Box::new(handler),
-            active: AtomicUsize::new(0),
+            owner: thread_number(),
+            owner_active: AtomicUsize::new(0),
+            foreign_active: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
             code: Mutex::new(None),
         }));
@@ -87,7 +113,7 @@ impl Callback {
     /// Calls currently running the handler.
     pub fn active_calls(&self) -> usize {
         // SAFETY: `state` is live until close.
-        unsafe { &*self.state }.active.load(Ordering::SeqCst)
+        unsafe { &*self.state }.active()
     }
 
     /// Frees the thunk once no call is running it; the pointer must not be
@@ -118,7 +144,7 @@ pub fn collect_garbage() {
     graves.retain(|g| {
         // SAFETY: states in the graveyard are live until freed here.
         let state = unsafe { &*g.0 };
-        if state.active.load(Ordering::SeqCst) != 0 {
+        if state.active() != 0 {
             return true;
         }
         // SAFETY: closed and no call running: nobody uses state or thunk.
@@ -132,8 +158,19 @@ unsafe extern "C" fn dispatch(ctx: *mut c_void, args: *const u64, ret: *mut u8) 
     // SAFETY: ctx is the State baked into this thunk, live while the thunk
     // can run (it is freed only when closed and inactive).
     let state = unsafe { &*(ctx as *const State) };
-    state.active.fetch_add(1, Ordering::SeqCst);
+    let on_owner = thread_number() == state.owner;
+    if on_owner {
+        let n = state.owner_active.load(Ordering::Relaxed);
+        state.owner_active.store(n + 1, Ordering::Release);
+    } else {
+        state.foreign_active.fetch_add(1, Ordering::SeqCst);
+    }
     let call = CallbackCall { args, ret };
     let _ = catch_unwind(AssertUnwindSafe(|| (state.handler)(&call)));
-    state.active.fetch_sub(1, Ordering::SeqCst);
+    if on_owner {
+        let n = state.owner_active.load(Ordering::Relaxed);
+        state.owner_active.store(n - 1, Ordering::Release);
+    } else {
+        state.foreign_active.fetch_sub(1, Ordering::SeqCst);
+    }
 }

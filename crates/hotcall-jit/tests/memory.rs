@@ -131,3 +131,36 @@ fn callback_closed_inside_its_own_call_is_freed_after_it_returns() {
     assert!(slot.lock().unwrap().is_none());
     collect_garbage();
 }
+
+#[test]
+fn callback_closed_while_another_thread_is_inside_waits_for_it() {
+    use std::sync::mpsc::channel;
+    use std::sync::{Arc, Barrier};
+    let mut jit = Jit::new().unwrap();
+    let sig = Signature::new(vec![T::I32], T::I32);
+    let (entered_tx, entered_rx) = channel::<()>();
+    let entered_tx = std::sync::Mutex::new(entered_tx);
+    let go = Arc::new(Barrier::new(2));
+    let go_in_handler = Arc::clone(&go);
+    let cb = Callback::new(&mut jit, &sig, move |call| {
+        entered_tx.lock().unwrap().send(()).unwrap();
+        go_in_handler.wait();
+        // SAFETY: one i32 slot in, an 8-byte result buffer out.
+        unsafe { *(call.ret as *mut i32) = *call.args as i32 + 1 };
+    })
+    .unwrap();
+    let pointer = cb.pointer() as usize;
+    let caller = std::thread::spawn(move || {
+        // SAFETY: the thunk has the C signature (i32) -> i32 and stays
+        // mapped until this call has returned (that is what is tested).
+        let f: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(pointer) };
+        f(41)
+    });
+    entered_rx.recv().unwrap();
+    assert_eq!(cb.active_calls(), 1, "the foreign call is counted");
+    cb.close();
+    collect_garbage();
+    go.wait();
+    assert_eq!(caller.join().unwrap(), 42);
+    collect_garbage();
+}
