@@ -153,3 +153,141 @@ fn lower_composite(
         mode: PassMode::Pieces(on_stack),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The lowering decisions that differ between AAPCS64 and Apple arm64,
+    //! with the expected values derived from the two ABI documents (the
+    //! generated code is executed against clang/gcc in `jit-tests`).
+    use std::sync::Arc;
+
+    use cranelift_codegen::ir::ArgumentExtension::{self, None as NoExt, Sext, Uext};
+
+    use super::*;
+
+    fn sig(params: Vec<NativeType>) -> Signature {
+        Signature::new(params, NativeType::Void)
+    }
+
+    fn strukt(fields: Vec<NativeType>) -> NativeType {
+        NativeType::Struct(Arc::new(StructType::new(fields).unwrap()))
+    }
+
+    fn extension(p: &ParamLowering) -> ArgumentExtension {
+        match &p.mode {
+            PassMode::Scalar(param) => param.extension,
+            other => panic!("not a scalar: {other:?}"),
+        }
+    }
+
+    fn pieces(p: &ParamLowering) -> Vec<(u32, Type)> {
+        match &p.mode {
+            PassMode::Pieces(pieces) => pieces.iter().map(|pc| (pc.offset, pc.ty)).collect(),
+            other => panic!("not pieces: {other:?}"),
+        }
+    }
+
+    /// Eight `i64` fill x0-x7, so everything after goes on the stack.
+    fn after_eight_ints(rest: Vec<NativeType>) -> Signature {
+        let mut params = vec![NativeType::I64; 8];
+        params.extend(rest);
+        sig(params)
+    }
+
+    #[test]
+    fn narrow_ints_in_registers_keep_their_extension_on_both() {
+        let s = sig(vec![NativeType::I8, NativeType::U16]);
+        for apple in [false, true] {
+            let l = lower(&s, apple);
+            assert_eq!(extension(&l.params[0]), Sext);
+            assert_eq!(extension(&l.params[1]), Uext);
+        }
+    }
+
+    #[test]
+    fn narrow_ints_on_the_apple_stack_have_no_extension() {
+        // Apple packs them at their natural size; an extended value would be
+        // stored with 8 bytes over its neighbours.
+        let s = after_eight_ints(vec![NativeType::I8, NativeType::I16, NativeType::U8]);
+        let apple = lower(&s, true);
+        let linux = lower(&s, false);
+        for i in 8..11 {
+            assert_eq!(extension(&apple.params[i]), NoExt, "apple param {i}");
+        }
+        assert_eq!(extension(&linux.params[8]), Sext);
+        assert_eq!(extension(&linux.params[10]), Uext);
+    }
+
+    #[test]
+    fn hfa_in_registers_is_one_v_register_per_member() {
+        let f3 = strukt(vec![NativeType::F32; 3]);
+        for apple in [false, true] {
+            let l = lower(&sig(vec![f3.clone()]), apple);
+            assert!(l.params[0].padding.is_empty());
+            assert_eq!(
+                pieces(&l.params[0]),
+                vec![(0, types::F32), (4, types::F32), (8, types::F32)]
+            );
+        }
+    }
+
+    #[test]
+    fn hfa_on_the_stack_is_chunked_on_linux_and_natural_on_apple() {
+        // After 8 doubles no V register is left (NSRN = 8).
+        let mut params = vec![NativeType::F64; 8];
+        params.push(strukt(vec![NativeType::F32; 3]));
+        params.push(NativeType::F32);
+        let s = sig(params);
+        let linux = lower(&s, false);
+        assert_eq!(
+            pieces(&linux.params[8]),
+            vec![(0, types::F64), (8, types::F64)]
+        );
+        let apple = lower(&s, true);
+        assert_eq!(
+            pieces(&apple.params[8]),
+            vec![(0, types::F32), (4, types::F32), (8, types::F32)]
+        );
+    }
+
+    #[test]
+    fn hfa_that_does_not_fit_burns_the_remaining_v_registers() {
+        // 6 doubles leave v6, v7: a 4-member HFA needs 4, so NSRN := 8 and
+        // the trailing double goes on the stack too (C.3).
+        let mut params = vec![NativeType::F64; 6];
+        params.push(strukt(vec![NativeType::F64; 4]));
+        params.push(NativeType::F64);
+        for apple in [false, true] {
+            let l = lower(&sig(params.clone()), apple);
+            assert_eq!(l.params[6].padding, vec![types::F64, types::F64]);
+        }
+    }
+
+    #[test]
+    fn small_composite_that_does_not_fit_burns_the_remaining_x_registers() {
+        // 7 ints leave x7; a 16-byte struct needs two X registers (C.13).
+        let mut params = vec![NativeType::I64; 7];
+        params.push(strukt(vec![NativeType::I64, NativeType::I32]));
+        params.push(NativeType::I8);
+        for apple in [false, true] {
+            let l = lower(&sig(params.clone()), apple);
+            assert_eq!(l.params[7].padding, vec![types::I64]);
+            assert_eq!(pieces(&l.params[7]), vec![(0, types::I64), (8, types::I64)]);
+        }
+        assert_eq!(
+            extension(&lower(&sig(params.clone()), true).params[8]),
+            NoExt
+        );
+    }
+
+    #[test]
+    fn large_composites_are_indirect_and_large_results_use_sret() {
+        let big = strukt(vec![NativeType::I64; 3]);
+        let s = Signature::new(vec![big.clone()], big);
+        for apple in [false, true] {
+            let l = lower(&s, apple);
+            assert_eq!(l.params[0].mode, PassMode::Indirect);
+            assert_eq!(l.result, ResultLowering::Sret);
+        }
+    }
+}
