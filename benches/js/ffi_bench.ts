@@ -1,0 +1,282 @@
+// JS-level FFI benchmarks written against the Deno FFI API.
+//
+// Runs unchanged under
+//   deno run --allow-ffi --unstable-ffi benches/js/ffi_bench.ts LIB [options]
+//   hotcall run --allow-ffi benches/js/ffi_bench.ts LIB [options]
+// where LIB is the path of the shared library built from bench_lib.c.
+// Options: --runtime=NAME (label in the JSON line; default: "hotcall" when
+// Deno.execPath() is a hotcall binary, else "deno"), --scale=X (multiplies every
+// time budget), --only=case1,case2.
+//
+// Prints one "name: X ns/call" line per case and, last, one JSON line
+// {"runtime": ..., "results": {case: ns, ...}}. bun_bench.ts and
+// node_bench.mjs use the same case keys, harness and time budgets.
+
+// ---------------------------------------------------------------- harness
+
+const hasPerf = typeof performance === "object" && performance !== null &&
+  typeof performance.now === "function";
+// Date.now() ticks in whole milliseconds; every timed batch lasts about
+// SAMPLE_MS (>= 100 ms), so the fallback's error stays around 1 %.
+const now: () => number = hasPerf ? () => performance.now() : () => Date.now();
+const CLOCK = hasPerf ? "performance.now" : "Date.now";
+
+const argv: string[] = Deno.args;
+const LIB = argv.find((a) => !a.startsWith("--"));
+if (!LIB) throw new Error("usage: ffi_bench.ts LIB_PATH [--runtime=NAME] [--scale=X] [--only=a,b]");
+const opt = (k: string) => argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3);
+const SCALE = Number(opt("scale") ?? 1);
+const ONLY = opt("only")?.split(",");
+// hotcall also provides Deno.version, so tell the two apart by the binary.
+const RUNTIME = opt("runtime") ??
+  (/hotcall[^/\\]*$/.test(String(Deno.execPath?.() ?? "")) ? "hotcall" : "deno");
+
+const WARM_MS = 300 * SCALE; // warm-up per case (V8 optimizes the loop)
+const SAMPLE_MS = 100 * SCALE; // length of one timed batch
+const SAMPLES = 5; // timed batches per case; the median is reported
+
+interface Case {
+  key: string; // JSON key, shared by all three scripts
+  name: string; // printed name
+  fn: (n: number) => any; // runs n iterations, returns a checksum
+  expect: (n: number) => any; // checksum fn(n) must return
+  unit?: number; // calls per iteration (ns are per call)
+  async?: boolean; // fn returns a promise
+  selfTimed?: boolean; // fn returns { ms, check } (times itself)
+  maxN?: number; // cap on n
+}
+
+const results: Record<string, number> = {};
+let failures = 0;
+
+async function batch(c: Case, n: number): Promise<number> {
+  let ms: number, check: any;
+  if (c.selfTimed) {
+    ({ ms, check } = c.async ? await c.fn(n) : c.fn(n));
+  } else if (c.async) {
+    const t0 = now();
+    check = await c.fn(n);
+    ms = now() - t0;
+  } else {
+    const t0 = now();
+    check = c.fn(n);
+    ms = now() - t0;
+  }
+  const want = c.expect(n);
+  if (check !== want) throw new Error(`${c.key}: checksum ${check} !== ${want} (n=${n})`);
+  return ms;
+}
+
+async function bench(c: Case) {
+  if (ONLY && !ONLY.includes(c.key)) return;
+  try {
+    const maxN = c.maxN ?? 1e9;
+    let n = 16;
+    let ms = 0;
+    const warmEnd = now() + WARM_MS;
+    for (;;) {
+      ms = await batch(c, n);
+      if (ms < SAMPLE_MS / 8 && n < maxN) {
+        n = Math.min(maxN, n * 2);
+        continue;
+      }
+      if (now() >= warmEnd) break;
+    }
+    n = Math.max(1, Math.min(maxN, Math.ceil(n * SAMPLE_MS / Math.max(ms, 1))));
+    const ns: number[] = [];
+    for (let s = 0; s < SAMPLES; s++) {
+      ns.push((await batch(c, n)) * 1e6 / (n * (c.unit ?? 1)));
+    }
+    ns.sort((a, b) => a - b);
+    const med = ns[SAMPLES >> 1];
+    results[c.key] = med;
+    console.log(`${c.name}: ${med.toFixed(2)} ns/call`);
+  } catch (e) {
+    failures++;
+    console.log(`${c.name}: ERROR ${(e as Error)?.message ?? e}`);
+  }
+}
+
+// ---------------------------------------------------------------- library
+
+const lib = Deno.dlopen(LIB, {
+  nop: { parameters: [], result: "void" },
+  add_u32: { parameters: ["u32", "u32"], result: "u32" },
+  add_f64: { parameters: ["f64", "f64"], result: "f64" },
+  add_u64: { parameters: ["u64", "u64"], result: "u64" },
+  mix10: {
+    parameters: ["i32", "f64", "u32", "f32", "i64", "f64", "u8", "u64", "f32", "i16"],
+    result: "f64",
+  },
+  hash64: { parameters: ["buffer", "usize"], result: "u32" },
+  // callback: true: C calls back into JS during this call, so the call must
+  // not take V8's fast path.
+  call_cb: { parameters: ["function", "i32"], result: "i32", callback: true },
+  nb_add: { parameters: ["u32", "u32"], result: "u32", nonblocking: true },
+} as const);
+
+// 25 mixed signatures (see bench_lib.c) for the dlopen benchmark.
+const SIGS25: [string, string[], string][] = [
+  ["s01", [], "void"],
+  ["s02", ["u8"], "u8"],
+  ["s03", ["i8", "i16"], "i32"],
+  ["s04", ["u16", "u32"], "u32"],
+  ["s05", ["i32", "i32", "i32"], "i32"],
+  ["s06", ["u64"], "u64"],
+  ["s07", ["i64", "i64"], "i64"],
+  ["s08", ["f32"], "f32"],
+  ["s09", ["f64", "f64", "f64"], "f64"],
+  ["s10", ["f32", "f64"], "f64"],
+  ["s11", ["pointer"], "pointer"],
+  ["s12", ["buffer", "u32"], "u32"],
+  ["s13", ["bool"], "bool"],
+  ["s14", ["pointer", "u64"], "void"],
+  ["s15", ["function"], "i32"],
+  ["s16", ["u8", "u16", "u32", "u64"], "u64"],
+  ["s17", ["i8", "i16", "i32", "i64"], "i64"],
+  ["s18", ["f64", "i32", "f64", "i32"], "f64"],
+  ["s19", ["u32", "u32", "u32", "u32", "u32", "u32"], "u32"],
+  ["s20", ["f64", "f64", "f64", "f64", "f64", "f64", "f64", "f64"], "f64"],
+  ["s21", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], "i32"],
+  ["s22", ["pointer", "pointer", "u32"], "i32"],
+  ["s23", ["buffer", "buffer"], "void"],
+  ["s24", ["u32", "f32", "u8", "f64", "i64", "bool", "pointer", "i16", "u64", "f32"], "f64"],
+  ["s25", [], "pointer"],
+];
+const DEFS25: Record<string, any> = {};
+for (const [name, parameters, result] of SIGS25) DEFS25[name] = { parameters, result };
+const DEFS1 = { add_u32: { parameters: ["u32", "u32"], result: "u32" } };
+
+// ---------------------------------------------------------------- cases
+// One loop function per case so every call site stays monomorphic; each
+// loop returns a checksum that depends on every result.
+
+const { nop, add_u32, add_f64, add_u64, mix10, hash64, call_cb, nb_add } = lib.symbols;
+
+const U64_A = 1n << 60n; // results above 2^53: every runtime returns a bigint
+const U64_B = 12345n;
+const BUF = new Uint8Array(64);
+for (let i = 0; i < 64; i++) BUF[i] = (i * 37 + 11) & 255;
+const H = hash64(BUF, 64);
+
+const cb = new Deno.UnsafeCallback({ parameters: ["i32"], result: "i32" }, (x: number) => x + 1);
+const CB = cb.pointer;
+
+function loopNop(n: number) {
+  for (let i = 0; i < n; i++) nop();
+  return n;
+}
+function loopAddU32(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = add_u32(s, 1);
+  return s;
+}
+function loopAddF64(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = add_f64(s, 1);
+  return s;
+}
+function loopAddU64(n: number) {
+  let r: any = 0n;
+  for (let i = 0; i < n; i++) r = add_u64(U64_A, U64_B);
+  return BigInt(r) === U64_A + U64_B ? n : -1;
+}
+// 64-bit integer arguments as bigints (the type the Deno API documents
+// for them, and the one Deno 2 takes on its fast path) ...
+function loopMix10(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = mix10(1, s, 3, 4, 5n, 6, 7, 8n, 9, 10);
+  return s;
+}
+// ... and as plain numbers (also accepted by every runtime here).
+function loopMix10Num(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = mix10(1, s, 3, 4, 5, 6, 7, 8, 9, 10);
+  return s;
+}
+function loopHash64(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = (s + hash64(BUF, 64n)) >>> 0; // size_t length as bigint, like mix10
+  return s;
+}
+function loopHash64Num(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = (s + hash64(BUF, 64)) >>> 0;
+  return s;
+}
+function loopCallback1(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = (s + call_cb(CB, 1)) | 0;
+  return s;
+}
+function loopCallback1000(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = (s + call_cb(CB, 1000)) | 0;
+  return s;
+}
+async function loopNbAwait(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = await nb_add(s, 1);
+  return s;
+}
+const INFLIGHT = 64;
+async function loopNbConcurrent(n: number) {
+  let s = 0;
+  const ps = new Array(INFLIGHT);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < INFLIGHT; j++) ps[j] = nb_add(j, 1);
+    const rs = await Promise.all(ps);
+    for (let j = 0; j < INFLIGHT; j++) s += rs[j];
+  }
+  return s;
+}
+function dlopenLoop(defs: Record<string, any>) {
+  return (n: number) => {
+    const libs = new Array(n);
+    const t0 = now();
+    for (let i = 0; i < n; i++) libs[i] = Deno.dlopen(LIB!, defs);
+    const ms = now() - t0;
+    for (let i = 0; i < n; i++) libs[i].close();
+    return { ms, check: n };
+  };
+}
+
+const idem = (n: number) => n;
+const u32 = (x: bigint) => Number(x & 0xffffffffn);
+const cases: Case[] = [
+  { key: "nop", name: "nop()", fn: loopNop, expect: idem },
+  { key: "add_u32", name: "add_u32(u32, u32)", fn: loopAddU32, expect: (n) => n >>> 0 },
+  { key: "add_f64", name: "add_f64(f64, f64)", fn: loopAddF64, expect: idem },
+  { key: "add_u64", name: "add_u64(u64, u64) bigint", fn: loopAddU64, expect: idem },
+  { key: "mix10", name: "mix10 (10 mixed args)", fn: loopMix10, expect: (n) => 53 * n },
+  { key: "mix10_num", name: "mix10, 64-bit args as numbers", fn: loopMix10Num, expect: (n) => 53 * n },
+  { key: "hash64", name: "hash64 (64-byte buffer)", fn: loopHash64, expect: (n) => u32(BigInt(H) * BigInt(n)) },
+  {
+    key: "hash64_num", name: "hash64, size_t as number", fn: loopHash64Num,
+    expect: (n) => u32(BigInt(H) * BigInt(n)),
+  },
+  { key: "callback_1", name: "call_cb(cb, 1) (FFI call + 1 callback)", fn: loopCallback1, expect: idem },
+  {
+    key: "callback_x1000", name: "callback round trip (call_cb(cb, 1000), per callback)",
+    fn: loopCallback1000, expect: (n) => (n * 500500) | 0, unit: 1000,
+  },
+  { key: "nonblocking_await", name: "nonblocking, await each", fn: loopNbAwait, expect: idem, async: true },
+  {
+    key: "nonblocking_x64", name: `nonblocking, ${INFLIGHT} in flight (per call)`, fn: loopNbConcurrent,
+    expect: (n) => n * (INFLIGHT * (INFLIGHT + 1) / 2), unit: INFLIGHT, async: true,
+  },
+  { key: "dlopen_1", name: "dlopen 1 symbol", fn: dlopenLoop(DEFS1), expect: idem, selfTimed: true, maxN: 2000 },
+  { key: "dlopen_25", name: "dlopen 25 symbols", fn: dlopenLoop(DEFS25), expect: idem, selfTimed: true, maxN: 500 },
+];
+
+// Sanity checks on the slow path before anything is optimized.
+if (add_u32(2, 3) !== 5 || add_f64(0.5, 0.25) !== 0.75 || mix10(1, 2, 3, 4, 5, 6, 7, 8, 9, 10) !== 55 ||
+    call_cb(CB, 3) !== 6 || (await nb_add(40, 2)) !== 42) {
+  throw new Error("sanity check failed");
+}
+
+console.log(`# ${RUNTIME}: Deno FFI API, clock ${CLOCK}, scale ${SCALE}`);
+for (const c of cases) await bench(c);
+cb.close();
+lib.close();
+console.log(JSON.stringify({ runtime: RUNTIME, api: "deno", clock: CLOCK, results, failures }));
