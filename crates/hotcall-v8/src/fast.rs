@@ -5,8 +5,11 @@
 //!   ToInt32/ToUint32), `bool` as `Bool`, floats as `Float32`/`Float64`.
 //! * 64-bit integers, `pointer` and `function` arrive as `Int64`/`Uint64`.
 //!   The representation is per function: `BigInt` when the symbol takes a
-//!   `pointer`/`function` (pointers are bigints in this API), else `Number`.
-//!   An argument of the other kind (or `null`) makes V8 use the slow path.
+//!   `pointer`/`function` (pointers are bigints in this API) or a
+//!   fixed-width `u64`/`i64` (values that need 64 bits, as in Deno 2),
+//!   else `Number` — so sizes (`usize`/`isize`) of symbols without those
+//!   are fast as plain numbers. An argument of the other kind (or `null`)
+//!   makes V8 use the slow path, with the same result.
 //! * `buffer` is `TypedArray(Uint8)`: a `Uint8Array` goes fast; any other
 //!   view, an `ArrayBuffer` or `null` takes the slow path.
 //! * Results: `void`, `bool`, narrow ints and floats return directly;
@@ -88,11 +91,12 @@ fn return_type(ty: &NativeType) -> CType {
 
 /// The `Int64Representation` of `sig`'s fast overload (see the module doc).
 pub fn int64_repr(sig: &Signature) -> Int64Representation {
-    if sig
-        .params
-        .iter()
-        .any(|p| matches!(p, NativeType::Pointer | NativeType::Function))
-    {
+    if sig.params.iter().any(|p| {
+        matches!(
+            p,
+            NativeType::Pointer | NativeType::Function | NativeType::U64 | NativeType::I64
+        )
+    }) {
         Int64Representation::BigInt
     } else {
         Int64Representation::Number
@@ -157,10 +161,17 @@ mod tests {
     }
 
     #[test]
-    fn pointer_params_use_bigint() {
-        let sig = Signature::new(vec![NativeType::Pointer, NativeType::U64], NativeType::Void);
-        assert!(matches!(int64_repr(&sig), Int64Representation::BigInt));
-        let sig = Signature::new(vec![NativeType::U64], NativeType::Void);
-        assert!(matches!(int64_repr(&sig), Int64Representation::Number));
+    fn pointers_and_fixed_64_bit_ints_use_bigint_sizes_use_numbers() {
+        let bigint = |params| {
+            matches!(
+                int64_repr(&Signature::new(params, NativeType::Void)),
+                Int64Representation::BigInt
+            )
+        };
+        assert!(bigint(vec![NativeType::Pointer, NativeType::USize]));
+        assert!(bigint(vec![NativeType::U64]));
+        assert!(bigint(vec![NativeType::I64, NativeType::F64]));
+        assert!(!bigint(vec![NativeType::Buffer, NativeType::USize]));
+        assert!(!bigint(vec![NativeType::ISize, NativeType::I32]));
     }
 }

@@ -138,8 +138,8 @@ fastCase("string for pointer", "ty_id_ptr", [1n], ["1"]);
 fastCase("number for buffer", "ty_buf_sum", [new Uint8Array(4), 4], [4, 4]);
 fastCase("detached Uint8Array", "ty_buf_sum", [new Uint8Array(4), 4], [detached(), 4]);
 fastCase("detached, null check", "ty_buf_is_null", [new Uint8Array(4)], [detached()]);
-fastCase("string for u64", "ty_id_u64", [1], ["1"]);
-fastCase("bool last of 12", "ty_mix", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, true], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1]);
+fastCase("string for u64", "ty_id_u64", [1n], ["1"]);
+fastCase("bool last of 12", "ty_mix", [1, 2, 3, 4n, 5, 6, 7, 8, 9, 10, 11n, true], [1, 2, 3, 4n, 5, 6, 7, 8, 9, 10, 11n, 1]);
 lib.close();
 
 console.log("-- declarations");
