@@ -161,6 +161,23 @@ fn ensure_open(data: &SymbolData) -> Result<(), Throw> {
     }
 }
 
+/// Words of arguments or result kept on the stack by [`call`].
+const INLINE_WORDS: usize = 16;
+
+/// `n` zeroed words: a prefix of `inline` when it is long enough, else `heap`.
+fn words<'a>(
+    inline: &'a mut [u64; INLINE_WORDS],
+    heap: &'a mut Vec<u64>,
+    n: usize,
+) -> &'a mut [u64] {
+    if n <= INLINE_WORDS {
+        &mut inline[..n]
+    } else {
+        heap.resize(n, 0);
+        heap
+    }
+}
+
 /// Runs one call of `data` with JS arguments: synchronous (returns the
 /// result, `None` for out-slot results) or nonblocking (returns a Promise).
 pub fn call<'s>(
@@ -173,10 +190,23 @@ pub fn call<'s>(
     if data.nonblocking {
         return crate::nonblocking::start(scope, data, slots).map(|p| Some(p.into()));
     }
-    let bits: Vec<u64> = slots.iter().map(|s| s.bits).collect();
+    // Argument and result words live on the stack for common signatures
+    // (no allocation per call), on the heap beyond that.
+    let mut inline_bits = [0u64; INLINE_WORDS];
+    let mut heap_bits = Vec::new();
+    let bits = words(&mut inline_bits, &mut heap_bits, slots.len());
+    for (word, slot) in bits.iter_mut().zip(&slots) {
+        *word = slot.bits;
+    }
     // Held across the call: a callback may close the library meanwhile.
     let _loaded = data.lib.as_ref().and_then(|l| l.library.borrow().clone());
-    let mut ret = vec![0u64; result_buffer_size(&data.sig.result) / 8];
+    let mut inline_ret = [0u64; INLINE_WORDS];
+    let mut heap_ret = Vec::new();
+    let ret = words(
+        &mut inline_ret,
+        &mut heap_ret,
+        result_buffer_size(&data.sig.result) / 8,
+    );
     // SAFETY: the invoker was compiled for `data.sig`; `bits` holds one slot
     // per parameter, converted by that signature, with every pointed-to
     // byte kept alive by `slots` until after the call; `ret` has

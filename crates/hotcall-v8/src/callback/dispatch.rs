@@ -56,12 +56,21 @@ impl RawCall {
 
 /// The dispatcher of every `UnsafeCallback` thunk.
 pub(super) fn dispatch(target: &Arc<Target>, call: &CallbackCall) {
-    if std::thread::current().id() == target.js_thread {
+    if current_thread_id() == target.js_thread {
         call_on_js_thread(target, call);
     } else {
         call_from_other_thread(target, call);
     }
 }
+
+/// This thread's id, cached: `thread::current()` clones an `Arc` per call.
+pub(super) fn current_thread_id() -> ThreadId {
+    thread_local!(static ID: ThreadId = std::thread::current().id());
+    ID.with(|id| *id)
+}
+
+/// Arguments up to this count are passed to JS from a stack array.
+const INLINE_ARGS: usize = 16;
 
 /// Nested in a synchronous FFI call: enter V8 right here.
 fn call_on_js_thread(target: &Target, call: &CallbackCall) {
@@ -189,17 +198,22 @@ fn call_js<'s>(
     function: v8::Local<v8::Function>,
     call: &CallbackCall,
 ) -> Outcome<'s> {
-    let args: Vec<v8::Local<v8::Value>> = sig
-        .params
-        .iter()
-        .enumerate()
+    let recv: v8::Local<v8::Value> = v8::undefined(scope).into();
+    let mut inline = [recv; INLINE_ARGS];
+    let mut heap = Vec::new();
+    let args: &mut [v8::Local<v8::Value>] = if sig.params.len() <= INLINE_ARGS {
+        &mut inline[..sig.params.len()]
+    } else {
+        heap.resize(sig.params.len(), recv);
+        &mut heap
+    };
+    for (i, ty) in sig.params.iter().enumerate() {
         // SAFETY: the thunk passes one readable slot per parameter; a
         // struct slot holds the address of the struct's bytes, live for
         // the whole call.
-        .map(|(i, ty)| unsafe { arg_slot_to_js(scope, ty, call.args.add(i)) })
-        .collect();
-    let recv = v8::undefined(scope).into();
-    let Some(value) = function.call(scope, recv, &args) else {
+        args[i] = unsafe { arg_slot_to_js(scope, ty, call.args.add(i)) };
+    }
+    let Some(value) = function.call(scope, recv, args) else {
         return Outcome::Threw;
     };
     if sig.result == NativeType::Void {

@@ -200,7 +200,7 @@ fn create<'s>(
     let target = Arc::new(Target {
         id,
         sig: sig.clone(),
-        js_thread: std::thread::current().id(),
+        js_thread: dispatch::current_thread_id(),
         isolate: IsolatePtr(isolate_ptr(scope)),
         tasks,
     });
