@@ -209,19 +209,7 @@ fn compile<'s>(
         .ok_or_else(|| LoadError::Message(format!("Module \"{module_url}\" is too large")))?;
     let name = v8::String::new(tc, &module_url)
         .ok_or_else(|| LoadError::Message(format!("Module \"{module_url}\" is too large")))?;
-    let origin = v8::ScriptOrigin::new(
-        tc,
-        name.into(),
-        0,
-        0,
-        false,
-        -1,
-        None,
-        false,
-        false,
-        true,
-        None,
-    );
+    let origin = super::script_origin(tc, name, true);
     let source = v8::script_compiler::Source::new(text, Some(&origin));
     let Some(module) = v8::script_compiler::compile_module(tc, source) else {
         let location = super::errors::location(tc);

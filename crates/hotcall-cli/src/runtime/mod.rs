@@ -175,7 +175,18 @@ fn run_script<'s>(
 ) -> Option<v8::Local<'s, v8::Value>> {
     let source = v8::String::new(scope, source)?;
     let name = v8::String::new(scope, name)?;
-    let origin = v8::ScriptOrigin::new(
+    let origin = script_origin(scope, name, false);
+    let script = v8::Script::compile(scope, source, Some(&origin))?;
+    script.run(scope)
+}
+
+/// The origin of a script or module named `name` (its URL in stack traces).
+pub(crate) fn script_origin<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    name: v8::Local<'s, v8::String>,
+    is_module: bool,
+) -> v8::ScriptOrigin<'s> {
+    v8::ScriptOrigin::new(
         scope,
         name.into(),
         0,
@@ -185,11 +196,9 @@ fn run_script<'s>(
         None,
         false,
         false,
-        false,
+        is_module,
         None,
-    );
-    let script = v8::Script::compile(scope, source, Some(&origin))?;
-    script.run(scope)
+    )
 }
 
 /// An isolate for unit tests (V8 initialised once, without flags).
