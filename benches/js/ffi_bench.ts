@@ -14,88 +14,12 @@
 
 // ---------------------------------------------------------------- harness
 
-const hasPerf = typeof performance === "object" && performance !== null &&
-  typeof performance.now === "function";
-// Date.now() ticks in whole milliseconds; every timed batch lasts about
-// SAMPLE_MS (>= 100 ms), so the fallback's error stays around 1 %.
-const now: () => number = hasPerf ? () => performance.now() : () => Date.now();
-const CLOCK = hasPerf ? "performance.now" : "Date.now";
+import { CLOCK, createBench, now, options } from "./harness.mjs";
 
-const argv: string[] = Deno.args;
-const LIB = argv.find((a) => !a.startsWith("--"));
-if (!LIB) throw new Error("usage: ffi_bench.ts LIB_PATH [--runtime=NAME] [--scale=X] [--only=a,b]");
-const opt = (k: string) => argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3);
-const SCALE = Number(opt("scale") ?? 1);
-const ONLY = opt("only")?.split(",");
 // hotcall also provides Deno.version, so tell the two apart by the binary.
-const RUNTIME = opt("runtime") ??
-  (/hotcall[^/\\]*$/.test(String(Deno.execPath?.() ?? "")) ? "hotcall" : "deno");
-
-const WARM_MS = 300 * SCALE; // warm-up per case (V8 optimizes the loop)
-const SAMPLE_MS = 100 * SCALE; // length of one timed batch
-const SAMPLES = 5; // timed batches per case; the median is reported
-
-interface Case {
-  key: string; // JSON key, shared by all three scripts
-  name: string; // printed name
-  fn: (n: number) => any; // runs n iterations, returns a checksum
-  expect: (n: number) => any; // checksum fn(n) must return
-  unit?: number; // calls per iteration (ns are per call)
-  async?: boolean; // fn returns a promise
-  selfTimed?: boolean; // fn returns { ms, check } (times itself)
-  maxN?: number; // cap on n
-}
-
-const results: Record<string, number> = {};
-let failures = 0;
-
-async function batch(c: Case, n: number): Promise<number> {
-  let ms: number, check: any;
-  if (c.selfTimed) {
-    ({ ms, check } = c.async ? await c.fn(n) : c.fn(n));
-  } else if (c.async) {
-    const t0 = now();
-    check = await c.fn(n);
-    ms = now() - t0;
-  } else {
-    const t0 = now();
-    check = c.fn(n);
-    ms = now() - t0;
-  }
-  const want = c.expect(n);
-  if (check !== want) throw new Error(`${c.key}: checksum ${check} !== ${want} (n=${n})`);
-  return ms;
-}
-
-async function bench(c: Case) {
-  if (ONLY && !ONLY.includes(c.key)) return;
-  try {
-    const maxN = c.maxN ?? 1e9;
-    let n = 16;
-    let ms = 0;
-    const warmEnd = now() + WARM_MS;
-    for (;;) {
-      ms = await batch(c, n);
-      if (ms < SAMPLE_MS / 8 && n < maxN) {
-        n = Math.min(maxN, n * 2);
-        continue;
-      }
-      if (now() >= warmEnd) break;
-    }
-    n = Math.max(1, Math.min(maxN, Math.ceil(n * SAMPLE_MS / Math.max(ms, 1))));
-    const ns: number[] = [];
-    for (let s = 0; s < SAMPLES; s++) {
-      ns.push((await batch(c, n)) * 1e6 / (n * (c.unit ?? 1)));
-    }
-    ns.sort((a, b) => a - b);
-    const med = ns[SAMPLES >> 1];
-    results[c.key] = med;
-    console.log(`${c.name}: ${med.toFixed(2)} ns/call`);
-  } catch (e) {
-    failures++;
-    console.log(`${c.name}: ERROR ${(e as Error)?.message ?? e}`);
-  }
-}
+const defaultRuntime = /hotcall[^/\\]*$/.test(String(Deno.execPath?.() ?? "")) ? "hotcall" : "deno";
+const { lib: LIB, scale: SCALE, runtime: RUNTIME, only } = options(Deno.args, "ffi_bench.ts", defaultRuntime);
+const { bench, summary } = createBench({ scale: SCALE, only });
 
 // ---------------------------------------------------------------- library
 
@@ -243,7 +167,7 @@ function dlopenLoop(defs: Record<string, any>) {
 
 const idem = (n: number) => n;
 const u32 = (x: bigint) => Number(x & 0xffffffffn);
-const cases: Case[] = [
+const cases = [
   { key: "nop", name: "nop()", fn: loopNop, expect: idem },
   { key: "add_u32", name: "add_u32(u32, u32)", fn: loopAddU32, expect: (n) => n >>> 0 },
   { key: "add_f64", name: "add_f64(f64, f64)", fn: loopAddF64, expect: idem },
@@ -279,4 +203,4 @@ console.log(`# ${RUNTIME}: Deno FFI API, clock ${CLOCK}, scale ${SCALE}`);
 for (const c of cases) await bench(c);
 cb.close();
 lib.close();
-console.log(JSON.stringify({ runtime: RUNTIME, api: "deno", clock: CLOCK, results, failures }));
+console.log(summary(RUNTIME, "deno"));

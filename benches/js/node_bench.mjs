@@ -11,78 +11,10 @@ import { createRequire } from "node:module";
 
 // ---------------------------------------------------------------- harness
 
-const hasPerf = typeof performance === "object" && performance !== null &&
-  typeof performance.now === "function";
-// Date.now() ticks in whole milliseconds; every timed batch lasts about
-// SAMPLE_MS (>= 100 ms), so the fallback's error stays around 1 %.
-const now = hasPerf ? () => performance.now() : () => Date.now();
-const CLOCK = hasPerf ? "performance.now" : "Date.now";
+import { CLOCK, createBench, now, options } from "./harness.mjs";
 
-const argv = process.argv.slice(2);
-const LIB = argv.find((a) => !a.startsWith("--"));
-if (!LIB) throw new Error("usage: node_bench.mjs LIB_PATH [--koffi=PATH] [--runtime=NAME] [--scale=X] [--only=a,b]");
-const opt = (k) => argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3);
-const SCALE = Number(opt("scale") ?? 1);
-const ONLY = opt("only")?.split(",");
-const RUNTIME = opt("runtime") ?? "node";
-
-const WARM_MS = 300 * SCALE; // warm-up per case (V8 optimizes the loop)
-const SAMPLE_MS = 100 * SCALE; // length of one timed batch
-const SAMPLES = 5; // timed batches per case; the median is reported
-
-// A case: { key, name, fn(n) -> checksum, expect(n) -> checksum,
-//   unit? (calls per iteration), async?, selfTimed? (fn returns {ms, check}), maxN? }
-
-const results = {};
-let failures = 0;
-
-async function batch(c, n) {
-  let ms, check;
-  if (c.selfTimed) {
-    ({ ms, check } = c.async ? await c.fn(n) : c.fn(n));
-  } else if (c.async) {
-    const t0 = now();
-    check = await c.fn(n);
-    ms = now() - t0;
-  } else {
-    const t0 = now();
-    check = c.fn(n);
-    ms = now() - t0;
-  }
-  const want = c.expect(n);
-  if (check !== want) throw new Error(`${c.key}: checksum ${check} !== ${want} (n=${n})`);
-  return ms;
-}
-
-async function bench(c) {
-  if (ONLY && !ONLY.includes(c.key)) return;
-  try {
-    const maxN = c.maxN ?? 1e9;
-    let n = 16;
-    let ms = 0;
-    const warmEnd = now() + WARM_MS;
-    for (;;) {
-      ms = await batch(c, n);
-      if (ms < SAMPLE_MS / 8 && n < maxN) {
-        n = Math.min(maxN, n * 2);
-        continue;
-      }
-      if (now() >= warmEnd) break;
-    }
-    n = Math.max(1, Math.min(maxN, Math.ceil(n * SAMPLE_MS / Math.max(ms, 1))));
-    const ns = [];
-    for (let s = 0; s < SAMPLES; s++) {
-      ns.push((await batch(c, n)) * 1e6 / (n * (c.unit ?? 1)));
-    }
-    ns.sort((a, b) => a - b);
-    const med = ns[SAMPLES >> 1];
-    results[c.key] = med;
-    console.log(`${c.name}: ${med.toFixed(2)} ns/call`);
-  } catch (e) {
-    failures++;
-    console.log(`${c.name}: ERROR ${e?.message ?? e}`);
-  }
-}
+const { lib: LIB, scale: SCALE, runtime: RUNTIME, only, opt } = options(process.argv.slice(2), "node_bench.mjs", "node");
+const { bench, summary } = createBench({ scale: SCALE, only });
 
 // ---------------------------------------------------------------- library
 
@@ -280,4 +212,4 @@ console.log(`# ${RUNTIME}: koffi ${koffi.version}, clock ${CLOCK}, scale ${SCALE
 for (const c of cases) await bench(c);
 koffi.unregister(CB);
 lib.unload();
-console.log(JSON.stringify({ runtime: RUNTIME, api: `koffi ${koffi.version}`, clock: CLOCK, results, failures }));
+console.log(summary(RUNTIME, `koffi ${koffi.version}`));
