@@ -16,7 +16,7 @@ use cranelift_codegen::ir::{ExternalName, UserExternalName};
 use cranelift_codegen::FinalizedRelocTarget;
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Linkage, Module, ModuleReloc, ModuleRelocTarget};
-use hotcall_abi::Signature;
+use hotcall_abi::{NativeType, Signature};
 
 use crate::generate::{define_stub, Contexts, StubKind, StubRequest};
 use crate::stubs::fast;
@@ -94,7 +94,7 @@ impl Templates {
             None => FastResult::Direct,
         };
         let stub_name = format!("stub{i}");
-        let key = (req.sig.clone(), req.out_slot.is_some());
+        let key = (canonical(req.sig), req.out_slot.is_some());
         if let Some(template) = self.by_shape.get(&key) {
             return instantiate(
                 module,
@@ -127,6 +127,22 @@ impl Templates {
         }
         Ok(id)
     }
+}
+
+/// The representative of `sig`'s machine code: types that cross both sides
+/// of a trampoline identically share a template. `u32` is passed like
+/// `i32` (a 32-bit value in and out, no extension), and the 64-bit
+/// integers and the pointer kinds other than `buffer` are all a 64-bit
+/// value passed through. Everything else (narrow ints with their
+/// extension, `bool`, `buffer`'s data load, floats) stays itself.
+fn canonical(sig: &Signature) -> Signature {
+    use NativeType::*;
+    let one = |ty: &NativeType| match ty {
+        U32 => I32,
+        U64 | USize | ISize | Pointer | Function => I64,
+        other => other.clone(),
+    };
+    Signature::new(sig.params.iter().map(one).collect(), one(&sig.result))
 }
 
 /// Reads the just-compiled function out of `cx` as a template, if every

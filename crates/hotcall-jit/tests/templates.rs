@@ -107,3 +107,46 @@ fn direct_and_out_slot_results_are_distinct_shapes() {
     assert_eq!(slot, 5);
     assert_eq!(as_fast::<FastI32>(set.pointer(2))(null, 9, 4, null), 36);
 }
+
+extern "C" fn add_u32(a: u32, b: u32) -> u32 {
+    a.wrapping_add(b)
+}
+extern "C" fn ptr_plus(p: *const u8, n: usize) -> *const u8 {
+    p.wrapping_add(n)
+}
+extern "C" fn add_i64(a: i64, b: i64) -> i64 {
+    a.wrapping_add(b)
+}
+
+#[test]
+fn types_passed_alike_share_a_template() {
+    let mut jit = Jit::new().unwrap();
+    let sig_i32 = Signature::new(vec![T::I32, T::I32], T::I32);
+    let sig_u32 = Signature::new(vec![T::U32, T::U32], T::U32);
+    let sig_ptr = Signature::new(vec![T::Pointer, T::USize], T::Pointer);
+    let sig_i64 = Signature::new(vec![T::I64, T::I64], T::I64);
+    let set = jit
+        .fast_trampolines(&[
+            (&sig_i32, add as *const c_void, FastResult::Direct),
+            (&sig_u32, add_u32 as *const c_void, FastResult::Direct),
+            (&sig_ptr, ptr_plus as *const c_void, FastResult::Direct),
+            (&sig_i64, add_i64 as *const c_void, FastResult::Direct),
+        ])
+        .unwrap();
+    assert_eq!(
+        jit.compiled_trampoline_shapes(),
+        2,
+        "u32 like i32, pointer/usize like i64"
+    );
+    let null = std::ptr::null();
+    let u32_fn =
+        as_fast::<extern "C" fn(*const c_void, u32, u32, *const c_void) -> u32>(set.pointer(1));
+    assert_eq!(u32_fn(null, u32::MAX, 2, null), 1);
+    let ptr_fn =
+        as_fast::<extern "C" fn(*const c_void, u64, u64, *const c_void) -> u64>(set.pointer(2));
+    assert_eq!(ptr_fn(null, 0x1000, 0x24, null), 0x1024);
+    let i64_fn =
+        as_fast::<extern "C" fn(*const c_void, i64, i64, *const c_void) -> i64>(set.pointer(3));
+    assert_eq!(i64_fn(null, -5, 2, null), -3);
+    assert_eq!(as_fast::<FastI32>(set.pointer(0))(null, -5, 2, null), -3);
+}
