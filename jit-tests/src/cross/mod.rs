@@ -653,6 +653,26 @@ fn run_tool(cmd: &mut Command) -> Result<std::process::Output, String> {
     Ok(out)
 }
 
+/// Compiles and statically links `inputs` into `exe` with `compiler`.
+fn link_static(
+    compiler: &str,
+    flags: &[&str],
+    include: &str,
+    exe: &Path,
+    inputs: &[&Path],
+) -> Result<(), String> {
+    run_tool(
+        Command::new(compiler)
+            .args(flags)
+            .arg(include)
+            .arg("-static")
+            .arg("-o")
+            .arg(exe)
+            .args(inputs),
+    )
+    .map(drop)
+}
+
 /// Builds the driver, the corpus C and the stubs for `target` in `dir` and
 /// returns the command that runs the program.
 pub fn build(target: CrossTarget, plan: &Plan, dir: &Path) -> Result<Command, String> {
@@ -674,16 +694,12 @@ pub fn build(target: CrossTarget, plan: &Plan, dir: &Path) -> Result<Command, St
     match target {
         CrossTarget::Aarch64Linux => {
             let exe = dir.join("driver");
-            run_tool(
-                Command::new("aarch64-linux-gnu-gcc")
-                    .args(common)
-                    .arg(&include)
-                    .arg("-static")
-                    .arg("-o")
-                    .arg(&exe)
-                    .arg(&driver_c)
-                    .arg(&corpus_c)
-                    .arg(&stubs),
+            link_static(
+                "aarch64-linux-gnu-gcc",
+                &common,
+                &include,
+                &exe,
+                &[&driver_c, &corpus_c, &stubs],
             )?;
             let mut cmd = Command::new("qemu-aarch64");
             cmd.arg("-L").arg(AARCH64_SYSROOT).arg(exe);
@@ -691,16 +707,12 @@ pub fn build(target: CrossTarget, plan: &Plan, dir: &Path) -> Result<Command, St
         }
         CrossTarget::Win64 => {
             let exe = dir.join("driver.exe");
-            run_tool(
-                Command::new("x86_64-w64-mingw32-gcc")
-                    .args(common)
-                    .arg(&include)
-                    .arg("-static")
-                    .arg("-o")
-                    .arg(&exe)
-                    .arg(&driver_c)
-                    .arg(&corpus_c)
-                    .arg(&stubs),
+            link_static(
+                "x86_64-w64-mingw32-gcc",
+                &common,
+                &include,
+                &exe,
+                &[&driver_c, &corpus_c, &stubs],
             )?;
             let prefix = dir.join("wineprefix");
             std::fs::create_dir_all(&prefix).map_err(|e| format!("{prefix:?}: {e}"))?;
@@ -743,15 +755,12 @@ pub fn build(target: CrossTarget, plan: &Plan, dir: &Path) -> Result<Command, St
                     .arg(&elf_s),
             )?;
             let exe = dir.join("driver");
-            run_tool(
-                Command::new("aarch64-linux-gnu-gcc")
-                    .args(common)
-                    .arg("-static")
-                    .arg("-o")
-                    .arg(&exe)
-                    .arg(&driver_c)
-                    .arg(&corpus_o)
-                    .arg(&stubs),
+            link_static(
+                "aarch64-linux-gnu-gcc",
+                &common,
+                &include,
+                &exe,
+                &[&driver_c, &corpus_o, &stubs],
             )?;
             let mut cmd = Command::new("qemu-aarch64");
             cmd.arg("-L").arg(AARCH64_SYSROOT).arg(exe);
