@@ -18,8 +18,9 @@
 //!   struct bytes copied in.
 //! * [`slot_to_js`]`(scope, ty, ptr)`: reads a value at natural width from
 //!   `ptr` (an invoker's result buffer, a static's address) and converts it
-//!   by the result rules: 64-bit ints are a number when safe else a bigint,
-//!   `pointer`/`buffer`/`function` always a bigint, a struct is a fresh
+//!   by the result rules: 64-bit ints and pointer kinds
+//!   (`pointer`/`buffer`/`function`) are a number when safe else a bigint
+//!   (as Deno 1.25–1.30 returned them), a struct is a fresh
 //!   `Uint8Array` copied from the bytes *at* `ptr`, `void` is `undefined`.
 //! * [`arg_slot_to_js`]`(scope, ty, slot)`: the same for an argument slot
 //!   (a callback thunk's `args`): identical except that a struct slot holds
@@ -178,6 +179,49 @@ pub fn js_to_slot(
     }
 }
 
+/// Converts what a JS callback returned to its C result of type `ty`, the
+/// way Deno 1.30 converts callback results: `undefined` and `null` are 0;
+/// numbers are coerced to the integer type (ToInt32/ToUint32 for 32 bits
+/// and below, truncation for 64 bits), bigints wrap (64-bit types only),
+/// booleans are 0/1;
+/// `bool` is ToBoolean of anything; pointer kinds also take a TypedArray,
+/// DataView or ArrayBuffer (its address; 0 when empty). Anything else
+/// (a string for `pointer`, an object for `i32`) is the `Err` message of a
+/// `TypeError`.
+pub fn js_to_callback_result(
+    scope: &mut v8::HandleScope,
+    ty: &NativeType,
+    value: v8::Local<v8::Value>,
+    what: &ArgContext,
+) -> Result<Slot, String> {
+    use NativeType::*;
+    if value.is_null_or_undefined() && !matches!(ty, Struct(_)) {
+        return Ok(Slot::scalar(0));
+    }
+    match ty {
+        Void => Ok(Slot::scalar(0)),
+        Bool => Ok(Slot::scalar(value.boolean_value(scope) as u64)),
+        _ if value.is_boolean() && ty.is_integer_like() => {
+            Ok(Slot::scalar(value.boolean_value(scope) as u64))
+        }
+        Pointer | Buffer | Function if !value.is_number() && !value.is_big_int() => {
+            let (addr, len, keep) = buffer_bytes(scope, value).ok_or_else(|| {
+                expected(
+                    what,
+                    ty,
+                    "a number, bigint, null or a TypedArray, DataView or ArrayBuffer",
+                    value,
+                )
+            })?;
+            Ok(Slot {
+                bits: if len == 0 { 0 } else { addr as u64 },
+                keep,
+            })
+        }
+        _ => js_to_slot(scope, ty, value, what),
+    }
+}
+
 /// ToInt32 of a JS number (`None` for a non-number).
 fn small_int(scope: &mut v8::HandleScope, value: v8::Local<v8::Value>) -> Option<i32> {
     if value.is_number() {
@@ -293,7 +337,7 @@ fn buffer_slot(
     if is_detached(scope, value) {
         return Err(detached(what, ty));
     }
-    let (addr, _, keep) = buffer_bytes(scope, value).ok_or_else(|| {
+    let (addr, len, keep) = buffer_bytes(scope, value).ok_or_else(|| {
         expected(
             what,
             ty,
@@ -301,6 +345,11 @@ fn buffer_slot(
             value,
         )
     })?;
+    // A zero-length view passes null on every path (the fast trampoline
+    // does the same), whatever address its empty range has.
+    if len == 0 {
+        return Ok(Slot::scalar(0));
+    }
     Ok(Slot {
         bits: addr as u64,
         keep,
@@ -398,7 +447,7 @@ pub fn scalar_to_js<'s>(
         I64 | ISize => i64_to_js(scope, bits as i64),
         F32 => v8::Number::new(scope, f32::from_bits(bits as u32) as f64).into(),
         F64 => v8::Number::new(scope, f64::from_bits(bits)).into(),
-        Pointer | Buffer | Function => v8::BigInt::new_from_u64(scope, bits).into(),
+        Pointer | Buffer | Function => u64_to_js(scope, bits),
     }
 }
 

@@ -4,12 +4,13 @@
 //! * Integers of 32 bits and below arrive as `Int32`/`Uint32` (V8 applies
 //!   ToInt32/ToUint32), `bool` as `Bool`, floats as `Float32`/`Float64`.
 //! * 64-bit integers, `pointer` and `function` arrive as `Int64`/`Uint64`.
-//!   The representation is per function: `BigInt` when the symbol takes a
-//!   `pointer`/`function` (pointers are bigints in this API) or a
-//!   fixed-width `u64`/`i64` (values that need 64 bits, as in Deno 2),
-//!   else `Number` — so sizes (`usize`/`isize`) of symbols without those
-//!   are fast as plain numbers. An argument of the other kind (or `null`)
-//!   makes V8 use the slow path, with the same result.
+//!   V8's representation of them is per `CFunctionInfo` (Number or
+//!   BigInt), so a symbol with such parameters gets two fast overloads, one
+//!   per representation, on two V8 functions; the JS wrapper calls the
+//!   BigInt one when any 64-bit argument is a bigint, else the Number one.
+//!   Both go fast when every 64-bit argument has the representation chosen;
+//!   a mixed call (a number and a bigint) or `null` makes V8 take the slow
+//!   path, with the same result.
 //! * `buffer` is `TypedArray(Uint8)`: a `Uint8Array` goes fast; any other
 //!   view, an `ArrayBuffer` or `null` takes the slow path.
 //! * Results: `void`, `bool`, narrow ints and floats return directly;
@@ -35,8 +36,6 @@ pub enum ResultKind {
     OutI64,
     /// Unsigned 64-bit in the out-slot: number when safe, else bigint.
     OutU64,
-    /// A pointer in the out-slot: always a bigint.
-    OutPointer,
 }
 
 impl ResultKind {
@@ -45,8 +44,8 @@ impl ResultKind {
         use NativeType::*;
         match result {
             I64 | ISize => ResultKind::OutI64,
-            U64 | USize => ResultKind::OutU64,
-            Pointer | Buffer | Function => ResultKind::OutPointer,
+            // Addresses are numbers when safe, exactly like `u64` (Deno 1.25–1.30).
+            U64 | USize | Pointer | Buffer | Function => ResultKind::OutU64,
             _ => ResultKind::Direct,
         }
     }
@@ -89,18 +88,20 @@ fn return_type(ty: &NativeType) -> CType {
     }
 }
 
-/// The `Int64Representation` of `sig`'s fast overload (see the module doc).
-pub fn int64_repr(sig: &Signature) -> Int64Representation {
-    if sig.params.iter().any(|p| {
-        matches!(
-            p,
-            NativeType::Pointer | NativeType::Function | NativeType::U64 | NativeType::I64
-        )
-    }) {
-        Int64Representation::BigInt
-    } else {
-        Int64Representation::Number
-    }
+/// True for parameter types V8 passes as 64-bit integers, whose JS
+/// representation (Number or BigInt) the `CFunctionInfo` fixes.
+pub fn is_int64_param(ty: &NativeType) -> bool {
+    use NativeType::*;
+    matches!(ty, I64 | ISize | U64 | USize | Pointer | Function)
+}
+
+/// Indices of `sig`'s 64-bit parameters: a symbol with any gets a second,
+/// BigInt-representation fast overload (see the module doc).
+pub fn int64_params(sig: &Signature) -> Vec<usize> {
+    (sig.params.iter().enumerate())
+        .filter(|(_, t)| is_int64_param(t))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -116,14 +117,14 @@ unsafe impl Send for InfoPtr {}
 
 static INFOS: Mutex<Option<HashMap<ShapeKey, InfoPtr>>> = Mutex::new(None);
 
-/// The `CFunctionInfo` of `sig`'s fast overload:
-/// `(receiver, params..., options) -> result`, built once per shape.
-pub fn c_function_info(sig: &Signature) -> *const CFunctionInfo {
+/// The `CFunctionInfo` of `sig`'s fast overload with 64-bit parameters in
+/// representation `repr`: `(receiver, params..., options) -> result`,
+/// built once per shape.
+pub fn c_function_info(sig: &Signature, repr: Int64Representation) -> *const CFunctionInfo {
     let mut args = vec![Type::V8Value];
     args.extend(sig.params.iter().map(param_type));
     args.push(Type::CallbackOptions);
     let ret = return_type(&sig.result);
-    let repr = int64_repr(sig);
     let key = ShapeKey {
         args: args.iter().map(|t| format!("{t:?}")).collect(),
         ret: format!("{ret:?}"),
@@ -157,21 +158,18 @@ mod tests {
         assert_eq!(ResultKind::of(&NativeType::I32), ResultKind::Direct);
         assert_eq!(ResultKind::of(&NativeType::ISize), ResultKind::OutI64);
         assert_eq!(ResultKind::of(&NativeType::U64), ResultKind::OutU64);
-        assert_eq!(ResultKind::of(&NativeType::Buffer), ResultKind::OutPointer);
+        assert_eq!(ResultKind::of(&NativeType::Buffer), ResultKind::OutU64);
     }
 
     #[test]
-    fn pointers_and_fixed_64_bit_ints_use_bigint_sizes_use_numbers() {
-        let bigint = |params| {
-            matches!(
-                int64_repr(&Signature::new(params, NativeType::Void)),
-                Int64Representation::BigInt
-            )
-        };
-        assert!(bigint(vec![NativeType::Pointer, NativeType::USize]));
-        assert!(bigint(vec![NativeType::U64]));
-        assert!(bigint(vec![NativeType::I64, NativeType::F64]));
-        assert!(!bigint(vec![NativeType::Buffer, NativeType::USize]));
-        assert!(!bigint(vec![NativeType::ISize, NativeType::I32]));
+    fn every_64_bit_kind_and_only_those_get_a_bigint_overload() {
+        use NativeType::*;
+        let sig = Signature::new(
+            vec![
+                Pointer, U8, USize, Buffer, I64, F64, Function, ISize, U64, I32,
+            ],
+            Void,
+        );
+        assert_eq!(int64_params(&sig), vec![0, 2, 4, 6, 7, 8]);
     }
 }

@@ -11,12 +11,12 @@ use std::sync::Arc;
 use hotcall_abi::{ForeignFunction, ForeignStatic, ForeignSymbol, NativeType};
 use hotcall_jit::FastResult;
 
-use crate::convert::slot_to_js;
+use crate::convert::{slot_to_js, u64_to_js};
 use crate::errors::{throw, v8_str, Throw};
 use crate::fast::{has_fast_form, ResultKind};
 use crate::jit::with_jit;
 use crate::state::FfiState;
-use crate::symbol::{new_function, FunctionSpec, LibHandle, SymbolData};
+use crate::symbol::{new_functions, FunctionSpec, LibHandle, SymbolData};
 
 /// One resolved function before its V8 function exists.
 struct Planned {
@@ -36,7 +36,8 @@ enum Entry<'s> {
 }
 
 /// `open(path, symbols)`: returns `{ entries, out, close }` where each
-/// entry is `[key, value, kind, slot, boolParams]` (see `js/ffi.js`).
+/// entry is `[key, value, kind, slot, boolParams, bigintValue,
+/// int64Params]` (see `js/ffi.js`).
 pub fn op_open<'s>(
     scope: &mut v8::HandleScope<'s>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -241,7 +242,7 @@ fn read_static<'s>(
         s.ty,
         NativeType::Pointer | NativeType::Buffer | NativeType::Function
     ) {
-        return Ok(v8::BigInt::new_from_u64(scope, addr as u64).into());
+        return Ok(u64_to_js(scope, addr as u64));
     }
     // SAFETY: `addr` is the address of the static, declared of type
     // `s.ty`: `s.ty.size()` readable bytes while the library is loaded.
@@ -271,7 +272,7 @@ fn build_result<'s>(
             .map(|(i, _)| i as u32)
             .collect();
         let meta = (p.key, p.kind.code(), p.slot.map_or(-1, |s| s as i32), bools);
-        let f = new_function(
+        let f = new_functions(
             scope,
             FunctionSpec {
                 data: Rc::new(p.data),
@@ -283,19 +284,22 @@ fn build_result<'s>(
     }
     let list = v8::Array::new(scope, entries.len() as i32);
     for (i, entry) in entries.into_iter().enumerate() {
-        let row: [v8::Local<v8::Value>; 5] = match entry {
+        let row: [v8::Local<v8::Value>; 7] = match entry {
             Entry::Function(j) => {
                 let ((key, kind, slot, bools), f) = &functions[j];
-                let bools: Vec<v8::Local<v8::Value>> = bools
-                    .iter()
-                    .map(|&i| v8::Integer::new_from_unsigned(scope, i).into())
-                    .collect();
+                let bools = index_array(scope, bools);
+                let (bigint, wide) = match f.bigint {
+                    Some(bigint) => (bigint.into(), index_array(scope, &f.int64_params)),
+                    None => (v8::null(scope).into(), v8::Array::new(scope, 0)),
+                };
                 [
                     v8_str(scope, key).into(),
-                    (*f).into(),
+                    f.number.into(),
                     v8::Integer::new(scope, *kind as i32).into(),
                     v8::Integer::new(scope, *slot).into(),
-                    v8::Array::new_with_elements(scope, &bools).into(),
+                    bools.into(),
+                    bigint,
+                    wide.into(),
                 ]
             }
             Entry::Value(key, value) => [
@@ -303,6 +307,8 @@ fn build_result<'s>(
                 value,
                 v8::Integer::new(scope, -1).into(),
                 v8::Integer::new(scope, -1).into(),
+                v8::Array::new(scope, 0).into(),
+                v8::null(scope).into(),
                 v8::Array::new(scope, 0).into(),
             ],
         };
@@ -320,6 +326,15 @@ fn build_result<'s>(
         result.set(scope, k.into(), v);
     }
     Ok(result.into())
+}
+
+/// A JS array of small indices.
+fn index_array<'s>(scope: &mut v8::HandleScope<'s>, indices: &[u32]) -> v8::Local<'s, v8::Array> {
+    let items: Vec<v8::Local<v8::Value>> = indices
+        .iter()
+        .map(|&i| v8::Integer::new_from_unsigned(scope, i).into())
+        .collect();
+    v8::Array::new_with_elements(scope, &items)
 }
 
 /// The native `close()` of one library.

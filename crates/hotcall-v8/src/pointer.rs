@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use hotcall_abi::NativeType;
 
-use crate::convert::{buffer_bytes, describe, scalar_to_js};
+use crate::convert::{buffer_bytes, describe, scalar_to_js, u64_to_js};
 use crate::errors::{throw, v8_str, Throw};
 use crate::jit::with_jit;
 use crate::symbol::{new_function, FunctionSpec, SymbolData};
@@ -65,7 +65,8 @@ fn run(
     }
 }
 
-/// `pointerOf(buffer)`: the address of a buffer's first byte, as a bigint.
+/// `pointerOf(buffer)`: the address of a buffer's first byte (0 when it is
+/// empty), a number when safe else a bigint.
 pub fn op_pointer_of<'s>(
     scope: &mut v8::HandleScope<'s>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -73,8 +74,10 @@ pub fn op_pointer_of<'s>(
 ) {
     let value = args.get(0);
     let r = match buffer_bytes(scope, value) {
-        Some((addr, _, _)) => Ok(v8::BigInt::new_from_u64(scope, addr as u64).into()),
-        None if value.is_null() => Ok(v8::BigInt::new_from_u64(scope, 0).into()),
+        // A zero-length view is null, as it is when passed as a `buffer`.
+        Some((_, 0, _)) => Ok(u64_to_js(scope, 0)),
+        Some((addr, _, _)) => Ok(u64_to_js(scope, addr as u64)),
+        None if value.is_null() => Ok(u64_to_js(scope, 0)),
         None => Err(Throw::Type(format!(
             "UnsafePointer.of: expected a TypedArray, DataView, ArrayBuffer or UnsafeCallback, got {}",
             describe(value)
@@ -97,7 +100,8 @@ fn read_type(scope: &mut v8::HandleScope, kind: v8::Local<v8::Value>) -> Result<
 }
 
 /// `read(type, ptr, offset)`: the value at `ptr + offset`. 64-bit integers
-/// are always bigints here (`getBigUint64`, `getBigInt64`, `getPointer`).
+/// are always bigints here (`getBigUint64`, `getBigInt64`); `getPointer`
+/// gives an address, a number when safe.
 pub fn op_read<'s>(
     scope: &mut v8::HandleScope<'s>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -122,8 +126,8 @@ pub fn op_read<'s>(
     run(scope, rv, r)
 }
 
-/// `cstring(ptr, offset)`: the NUL-terminated string at `ptr + offset`
-/// (invalid UTF-8 replaced).
+/// `cstring(ptr, offset)`: the NUL-terminated string at `ptr + offset`;
+/// bytes that are not UTF-8 are a `TypeError` (as in Deno 1.30).
 pub fn op_cstring<'s>(
     scope: &mut v8::HandleScope<'s>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -137,8 +141,10 @@ pub fn op_cstring<'s>(
             "UnsafePointerView.getCString",
         )?;
         // SAFETY: the script vouches for a NUL-terminated string at `addr`.
-        let s = unsafe { CStr::from_ptr(addr as *const std::ffi::c_char) }.to_string_lossy();
-        Ok(v8_str(scope, &s).into())
+        let bytes = unsafe { CStr::from_ptr(addr as *const std::ffi::c_char) }.to_bytes();
+        let s = std::str::from_utf8(bytes)
+            .map_err(|_| Throw::Type("Invalid CString pointer, not valid UTF-8".to_owned()))?;
+        Ok(v8_str(scope, s).into())
     })();
     run(scope, rv, r)
 }

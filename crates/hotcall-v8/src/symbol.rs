@@ -13,8 +13,9 @@ use hotcall_jit::InvokerFn;
 
 use crate::convert::{js_to_slot, slot_to_js, ArgContext, Slot};
 use crate::errors::{throw, Throw};
-use crate::fast::c_function_info;
+use crate::fast::{c_function_info, int64_params};
 use crate::state::FfiState;
+use v8::fast_api::Int64Representation;
 
 /// A library as its symbols see it: whether it was closed, and the handle
 /// in-flight nonblocking calls hold on to.
@@ -70,34 +71,68 @@ pub struct FunctionSpec {
     pub trampoline: Option<*const u8>,
 }
 
-/// Creates the V8 function for `spec`.
+/// The V8 functions of one symbol: both call the same slow callback; they
+/// differ in the representation of 64-bit parameters on the fast path.
+pub struct SymbolFunctions<'s> {
+    /// 64-bit parameters as Numbers (also the only function of symbols
+    /// without 64-bit parameters or without a fast overload).
+    pub number: v8::Local<'s, v8::Function>,
+    /// 64-bit parameters as BigInts, for symbols with a fast overload and
+    /// 64-bit parameters.
+    pub bigint: Option<v8::Local<'s, v8::Function>>,
+    /// The indices of the 64-bit parameters (whose `typeof` picks the function).
+    pub int64_params: Vec<u32>,
+}
+
+/// Creates the V8 function for `spec` (its Number-representation form).
 pub fn new_function<'s>(
     scope: &mut v8::HandleScope<'s>,
     spec: FunctionSpec,
 ) -> Option<v8::Local<'s, v8::Function>> {
+    new_functions(scope, spec).map(|f| f.number)
+}
+
+/// Creates the V8 functions for `spec` (see [`SymbolFunctions`]).
+pub fn new_functions<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    spec: FunctionSpec,
+) -> Option<SymbolFunctions<'s>> {
     let state = FfiState::get(scope);
     let arity = spec.data.sig.params.len() as i32;
     let sig = spec.data.sig.clone();
     let ptr = state.anchor(spec.data);
     let data = v8::External::new(scope, ptr as *mut c_void);
-    let builder = v8::FunctionTemplate::builder(slow_call)
-        .data(data.into())
-        .length(arity);
-    let template = match spec.trampoline {
-        Some(trampoline) => {
-            let info = c_function_info(&sig);
-            let fast = v8::fast_api::FastFunction {
-                // Unused: the CFunctionInfo below describes the arguments.
-                args: &[],
-                function: trampoline as *const c_void,
-                repr: crate::fast::int64_repr(&sig),
-                return_type: v8::fast_api::CType::Void,
-            };
-            builder.build_fast(scope, &fast, Some(info), None, None)
-        }
-        None => builder.build(scope),
+    let build = |scope: &mut v8::HandleScope<'s>, repr: Option<Int64Representation>| {
+        let builder = v8::FunctionTemplate::builder(slow_call)
+            .data(data.into())
+            .length(arity);
+        let template = match (spec.trampoline, repr) {
+            (Some(trampoline), Some(repr)) => {
+                let fast = v8::fast_api::FastFunction {
+                    // Unused: the CFunctionInfo below describes the arguments.
+                    args: &[],
+                    function: trampoline as *const c_void,
+                    repr,
+                    return_type: v8::fast_api::CType::Void,
+                };
+                let info = c_function_info(&sig, repr);
+                builder.build_fast(scope, &fast, Some(info), None, None)
+            }
+            _ => builder.build(scope),
+        };
+        template.get_function(scope)
     };
-    template.get_function(scope)
+    let number = build(scope, Some(Int64Representation::Number))?;
+    let wide: Vec<u32> = int64_params(&sig).into_iter().map(|i| i as u32).collect();
+    let bigint = match spec.trampoline.is_some() && !wide.is_empty() {
+        true => Some(build(scope, Some(Int64Representation::BigInt))?),
+        false => None,
+    };
+    Some(SymbolFunctions {
+        number,
+        bigint,
+        int64_params: wide,
+    })
 }
 
 fn symbol_data<'a>(args: &v8::FunctionCallbackArguments) -> &'a SymbolData {
@@ -130,7 +165,8 @@ pub fn convert_args(
     args: &v8::FunctionCallbackArguments,
 ) -> Result<Vec<Slot>, Throw> {
     let want = data.sig.params.len();
-    if args.length() as usize != want {
+    // Extra arguments are ignored, as by any JS function (and Deno).
+    if (args.length() as usize) < want {
         return Err(Throw::Type(format!(
             "symbol \"{}\" takes {want} argument{}, got {}",
             data.name,

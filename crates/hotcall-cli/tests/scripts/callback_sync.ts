@@ -36,7 +36,7 @@ const add = new Deno.UnsafeCallback(
   { parameters: ["i32", "i32"], result: "i32" },
   (a: number, b: number) => a * 10 + b,
 );
-console.log(typeof add.pointer, add.pointer !== 0n);
+console.log(typeof add.pointer, add.pointer !== 0);
 console.log(add.definition.parameters, add.definition.result);
 console.log(typeof add.callback, Object.prototype.toString.call(add));
 console.log(Deno.UnsafePointer.of(add) === add.pointer);
@@ -76,6 +76,29 @@ const not = new Deno.UnsafeCallback(
 );
 console.log("bool:", s.cb_call_bool(not.pointer, true), s.cb_call_bool(not.pointer, false));
 
+// Results coerce like Deno 1.30: undefined is 0, numbers wrap, booleans
+// are 0/1, bool is ToBoolean of anything.
+const coerced: [string, string, unknown, (p: number) => unknown][] = [
+  ["i32", "undefined", undefined, (p) => s.cb_call_i32(p, 0, 0)],
+  ["i32", "true", true, (p) => s.cb_call_i32(p, 0, 0)],
+  ["i32", "2 ** 32 + 5", 2 ** 32 + 5, (p) => s.cb_call_i32(p, 0, 0)],
+  ["i32", "-1.9", -1.9, (p) => s.cb_call_i32(p, 0, 0)],
+  ["i32", "NaN", NaN, (p) => s.cb_call_i32(p, 0, 0)],
+  ["bool", "1", 1, (p) => s.cb_call_bool(p, false)],
+  ["bool", "\"\"", "", (p) => s.cb_call_bool(p, false)],
+  ["bool", "{}", {}, (p) => s.cb_call_bool(p, false)],
+  ["bool", "undefined", undefined, (p) => s.cb_call_bool(p, false)],
+  ["u64", "undefined", undefined, (p) => s.cb_call_u64(p)],
+  ["u64", "-1", -1, (p) => s.cb_call_u64(p)],
+  ["f64", "undefined", undefined, (p) => s.cb_call_f64(p, 1, 2)],
+];
+for (const [result, label, value, call] of coerced) {
+  const parameters = { i32: ["i32", "i32"], bool: ["bool"], u64: ["u64", "i64", "u64"], f64: ["f32", "f64"] }[result];
+  const cb = new Deno.UnsafeCallback({ parameters, result } as Deno.UnsafeCallbackDefinition, () => value);
+  console.log(`${result} result ${label} ->`, call(cb.pointer));
+  cb.close();
+}
+
 // Floats.
 const sum = new Deno.UnsafeCallback(
   { parameters: ["f32", "f64"], result: "f64" },
@@ -100,13 +123,30 @@ for (const value of [-5, 2 ** 53 + 2, -(2n ** 63n)]) {
   cb.close();
 }
 
-// Pointers are bigints in, number / bigint / null out.
-for (const back of [(p: bigint) => p + 16n, () => 4096, () => null]) {
-  const cb = new Deno.UnsafeCallback({ parameters: ["pointer"], result: "pointer" }, (p: bigint) => {
-    console.log("pointer arg:", p);
+// Pointers are numbers when safe (as in Deno 1.25-1.30); a pointer result
+// may be a number, a bigint, null, undefined or a buffer (its address).
+const backing = new Uint8Array(16);
+const backingAddress = Deno.UnsafePointer.of(backing);
+for (
+  const [label, back] of [
+    ["p + 16", (p: number) => p + 16],
+    ["4096n", () => 4096n],
+    ["null", () => null],
+    ["undefined", () => undefined],
+    ["Uint8Array", () => backing],
+    ["subarray", () => backing.subarray(4)],
+    ["ArrayBuffer", () => backing.buffer],
+    ["DataView", () => new DataView(backing.buffer, 2)],
+    ["empty view", () => new Uint8Array(0)],
+  ] as [string, (p: number) => unknown][]
+) {
+  const cb = new Deno.UnsafeCallback({ parameters: ["pointer"], result: "pointer" }, (p: number) => {
+    if (label === "p + 16") console.log("pointer arg:", typeof p, p);
     return back(p);
   });
-  console.log("pointer:", s.cb_call_ptr(cb.pointer, 1024n));
+  const r = s.cb_call_ptr(cb.pointer, 1024);
+  const shown = typeof r === "number" && r >= backingAddress && r < backingAddress + 16 ? `buffer + ${r - backingAddress}` : r;
+  console.log(`pointer <- ${label}:`, typeof r, shown);
   cb.close();
 }
 

@@ -54,7 +54,7 @@ console.log("getFloat64:", v.getFloat64(16), new Deno.UnsafePointerView(Deno.Uns
 console.log("unaligned getUint32:", v.getUint32(1), v.getUint16(3));
 console.log("default offsets:", v.getUint8() === v.getUint8(0), v.getInt32() === v.getInt32(0));
 // Offset by a view on a pointer past the start.
-const v2 = new Deno.UnsafePointerView(p + 8n);
+const v2 = new Deno.UnsafePointerView(p + 8);
 console.log("p + 8:", v2.getUint32(), v2.getInt32(4));
 
 // C strings.
@@ -65,6 +65,12 @@ console.log("getCString:", JSON.stringify(tv.getCString()), JSON.stringify(tv.ge
 console.log("static getCString:", JSON.stringify(Deno.UnsafePointerView.getCString(tp, 1)));
 console.log("C static text:", JSON.stringify(new Deno.UnsafePointerView(s.ty_static_text).getCString()));
 console.log("last, empty:", JSON.stringify(Deno.UnsafePointerView.getCString(tp, 11)), JSON.stringify(Deno.UnsafePointerView.getCString(tp, 12)));
+// Bytes that are not UTF-8 are a TypeError (Deno 1.30), in both forms.
+const bad = new Uint8Array([0x61, 0xff, 0xfe, 0x62, 0, 0x63, 0xc3, 0]);
+const badp = Deno.UnsafePointer.of(bad);
+report(() => new Deno.UnsafePointerView(badp).getCString());
+report(() => Deno.UnsafePointerView.getCString(badp, 5));
+console.log("valid after the bad bytes:", JSON.stringify(Deno.UnsafePointerView.getCString(badp, 3)));
 
 // getArrayBuffer: over the memory, not a copy.
 const ab = v.getArrayBuffer(4, 8);

@@ -5,7 +5,8 @@
 //!
 //! V8 fast-call types: `bool` arrives as a byte, 8/16/32-bit ints as
 //! `int32`/`uint32`, 64-bit ints and pointers as 64-bit values, buffers as
-//! `FastApiTypedArray*` (`{ size_t length; T* data; }`, data at offset 8).
+//! `FastApiTypedArray*` (`{ size_t length; T* data; }`, data at offset 8;
+//! an empty view becomes a null pointer, as on the slow path).
 //! Cranelift only emits tail calls between functions of its own `tail`
 //! convention, so the trampoline calls and returns.
 
@@ -22,6 +23,8 @@ use crate::lower::{code_address, own_mem, ArgValue};
 use crate::target::AbiFlavor;
 use crate::{CodeRef, FastResult, JitError};
 
+/// Offset of `length` (in elements) in V8's `FastApiTypedArray`.
+pub const TYPED_ARRAY_LENGTH_OFFSET: i32 = 0;
 /// Offset of `data` in V8's `FastApiTypedArray`.
 pub const TYPED_ARRAY_DATA_OFFSET: i32 = 8;
 
@@ -88,15 +91,25 @@ pub(crate) fn clif_signature(
     Ok(v8_clif_signature(flavor, &v8_sig))
 }
 
+/// The C pointer of a `buffer` argument: the view's `data`, or null when
+/// it is empty (V8 hands a zero-length view an address inside its heap;
+/// the slow path passes null, and both paths must agree).
+fn buffer_data(b: &mut FunctionBuilder, typed_array: Value) -> Value {
+    let mem = own_mem().with_readonly();
+    let length = b
+        .ins()
+        .load(types::I64, mem, typed_array, TYPED_ARRAY_LENGTH_OFFSET);
+    let data = b
+        .ins()
+        .load(types::I64, mem, typed_array, TYPED_ARRAY_DATA_OFFSET);
+    let null = b.ins().iconst(types::I64, 0);
+    b.ins().select(length, data, null)
+}
+
 /// Converts one V8 fast-call argument to the C argument.
 fn convert_param(b: &mut FunctionBuilder, ty: &NativeType, v: Value) -> Value {
     match ty {
-        NativeType::Buffer => b.ins().load(
-            types::I64,
-            own_mem().with_readonly(),
-            v,
-            TYPED_ARRAY_DATA_OFFSET,
-        ),
+        NativeType::Buffer => buffer_data(b, v),
         NativeType::I8 | NativeType::U8 | NativeType::I16 | NativeType::U16 => {
             b.ins().ireduce(clif_type(ty), v)
         }

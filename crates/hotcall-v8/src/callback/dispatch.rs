@@ -10,7 +10,7 @@ use hotcall_abi::{NativeType, Signature};
 use hotcall_jit::callback::CallbackCall;
 
 use super::{Registry, WHAT};
-use crate::convert::{arg_slot_to_js, js_to_slot, ArgContext};
+use crate::convert::{arg_slot_to_js, js_to_callback_result, ArgContext};
 use crate::TaskSender;
 
 /// Everything the (thread-agnostic) dispatcher knows about one callback.
@@ -158,8 +158,15 @@ fn run_task(scope: &mut v8::HandleScope, target: &Target, call: &CallbackCall) {
     let scope = &mut v8::ContextScope::new(scope, context);
     // No TryCatch: an exception leaves the task like any uncaught error of
     // an event-loop task and reaches the embedder's handler.
-    if let Outcome::Invalid(error) = call_js(scope, &target.sig, function, call) {
-        scope.throw_exception(error);
+    match call_js(scope, &target.sig, function, call) {
+        Outcome::Invalid(error) => {
+            scope.throw_exception(error);
+        }
+        // The promise reactions the callback scheduled run before the
+        // waiting C thread is released (the caller drops `Completion` after
+        // this returns), so their output comes first, as in Deno.
+        Outcome::Returned => scope.perform_microtask_checkpoint(),
+        Outcome::Threw => {}
     }
 }
 
@@ -219,7 +226,7 @@ fn call_js<'s>(
     if sig.result == NativeType::Void {
         return Outcome::Returned;
     }
-    match js_to_slot(scope, &sig.result, value, &ArgContext::result(WHAT)) {
+    match js_to_callback_result(scope, &sig.result, value, &ArgContext::result(WHAT)) {
         Ok(slot) => {
             // SAFETY: the thunk's result buffer holds
             // `result_buffer_size(result)` >= `result.size()` bytes, and

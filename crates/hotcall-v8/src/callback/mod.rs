@@ -25,9 +25,11 @@
 //!   i.e. to whatever the embedder's event loop does with exceptions of
 //!   [`crate::TaskQueue::run_ready`]; C gets 0 / null.
 //!
-//! A result the function returns that does not convert to the declared
-//! result type (e.g. a string for `i32`) is treated exactly like a throw of
-//! the conversion's `TypeError` (C gets 0, the error propagates as above).
+//! Results convert like Deno 1.30's (`convert::js_to_callback_result`:
+//! `undefined` is 0, numbers coerce, pointer kinds also take a buffer's
+//! address). A result that has no meaning for the declared type (e.g. a
+//! string for `pointer`) is treated exactly like a throw of the
+//! conversion's `TypeError` (C gets 0, the error propagates as above).
 //!
 //! Lifetime: `close()` removes the JS function from the registry and hands
 //! the thunk to `Callback`'s deferred free, so closing a callback inside its
@@ -173,7 +175,7 @@ fn op_create<'s>(
     match create(scope, args.get(0), args.get(1)) {
         Ok((id, pointer)) => {
             let id = v8::Number::new(scope, id as f64).into();
-            let pointer = v8::BigInt::new_from_u64(scope, pointer as u64).into();
+            let pointer = crate::convert::u64_to_js(scope, pointer as u64);
             rv.set(v8::Array::new_with_elements(scope, &[id, pointer]).into());
         }
         Err(t) => throw(scope, t),

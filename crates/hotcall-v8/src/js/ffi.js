@@ -36,16 +36,16 @@
     return new TypeError(`symbol "${name}" takes ${want} argument${want === 1 ? "" : "s"}, got ${got}`);
   }
 
-  // Result kinds (src/fast.rs ResultKind): 0 direct, 1 i64, 2 u64, 3 pointer.
-  // Out-slot results are read from the library's out buffer after the call.
+  // Result kinds (src/fast.rs ResultKind): 0 direct, 1 i64, 2 u64 (also
+  // every pointer kind). Out-slot results are read from the library's out
+  // buffer after the call: a number when safe, else a bigint.
   const RESULT_CODE = [
-    "return native(ARGS);",
-    "native(ARGS); const hi = i32[at + 1];" +
+    "return CALL;",
+    "CALL; const hi = i32[at + 1];" +
       " if (hi >= -0x1fffff && hi <= 0x1fffff) return hi * 4294967296 + u32[at];" +
       " const b = i64[slot]; return b >= MIN_SAFE && b <= MAX_SAFE ? Number(b) : b;",
-    "native(ARGS); const hi = u32[at + 1];" +
+    "CALL; const hi = u32[at + 1];" +
       " if (hi <= 0x1fffff) return hi * 4294967296 + u32[at]; return u64[slot];",
-    "native(ARGS); return u64[slot];",
   ];
 
   // The slow path's TypeError for a non-boolean `bool` argument (same text
@@ -55,13 +55,18 @@
     return new TypeError(`symbol "${name}", argument ${index}: expected a boolean for type bool, got ${got}`);
   }
 
-  // One wrapper factory per (arity, kind, bool parameters), compiled on
-  // first use. `bool` parameters are checked here: V8's fast path passes
-  // ToBoolean(value) for any value, while the slow path throws a TypeError
-  // for a non-boolean; the check makes both paths agree.
+  // One wrapper factory per (arity, kind, bool parameters, 64-bit
+  // parameters), compiled on first use.
+  // - `bool` parameters are checked here: V8's fast path passes
+  //   ToBoolean(value) for any value, while the slow path throws a
+  //   TypeError for a non-boolean; the check makes both paths agree.
+  // - A symbol with 64-bit parameters has two natives (src/fast.rs): the
+  //   bigint one is called when any of them is a bigint, so that numbers
+  //   and bigints both reach V8's fast path.
+  // - Missing arguments are a TypeError; extra ones are ignored (as Deno).
   const factories = new Map();
-  function factory(arity, kind, bools) {
-    const key = `${arity}:${kind}:${bools.join(",")}`;
+  function factory(arity, kind, bools, wide) {
+    const key = `${arity}:${kind}:${bools.join(",")}:${wide.join(",")}`;
     let make = factories.get(key);
     if (make === undefined) {
       const params = [];
@@ -69,19 +74,23 @@
       const args = params.join(", ");
       const boolChecks = bools.map((i) =>
         `if (typeof a${i} !== "boolean") throw boolError(name, ${i}, a${i});`).join("\n");
+      const body = (fn) => RESULT_CODE[kind].replaceAll("CALL", `${fn}(${args})`);
+      const bigintCall = wide.length === 0 ? "" :
+        `if (${wide.map((i) => `typeof a${i} === "bigint"`).join(" || ")}) { ${body("bigint")} }`;
       const src = `"use strict";
-        return (native_, lib_, name_, slot_, i32_, u32_, i64_, u64_) => {
+        return (native_, bigint_, lib_, name_, slot_, i32_, u32_, i64_, u64_) => {
           // Immutable bindings: once the wrapper is inlined into an
           // optimized caller, V8 folds them to constants, sees \`native\`
           // as a known API function and emits the fast call.
-          const native = native_, lib = lib_, name = name_, slot = slot_;
+          const native = native_, bigint = bigint_, lib = lib_, name = name_, slot = slot_;
           const i32 = i32_, u32 = u32_, i64 = i64_, u64 = u64_;
           const at = slot * 2;
           return function (${args}) {
             if (lib.closed) throw closedError(lib, name);
-            if (arguments.length !== ${arity}) throw arityError(name, ${arity}, arguments.length);
+            if (arguments.length < ${arity}) throw arityError(name, ${arity}, arguments.length);
             ${boolChecks}
-            ${RESULT_CODE[kind].replaceAll("ARGS", args)}
+            ${bigintCall}
+            ${body("native")}
           };
         };`;
       make = new Function("closedError", "arityError", "boolError", "MIN_SAFE", "MAX_SAFE", src)(
@@ -101,12 +110,12 @@
     const i32 = new Int32Array(out), u32 = new Uint32Array(out);
     const i64 = new BigInt64Array(out), u64 = new BigUint64Array(out);
     const result = {};
-    for (const [key, value, kind, slot, bools] of raw.entries) {
+    for (const [key, value, kind, slot, bools, bigint, wide] of raw.entries) {
       if (kind < 0) {
         Object.defineProperty(result, key, { value, enumerable: true, writable: false, configurable: false });
         continue;
       }
-      const fn = factory(value.length, kind, bools)(value, lib, key, slot, i32, u32, i64, u64);
+      const fn = factory(value.length, kind, bools, wide)(value, bigint, lib, key, slot, i32, u32, i64, u64);
       Object.defineProperty(fn, "name", { value: key });
       Object.defineProperty(result, key, { value: fn, enumerable: true, writable: true, configurable: true });
     }
