@@ -164,8 +164,8 @@ const cases = [
   ["add_isize", [-7, 3], -4],
   ["add_f32", [1.5, 2.25], 3.75],
   ["add_f64", [0.1, 0.2], 0.1 + 0.2],
-  ["ptr_add", [1000n, 24n], 1024n],
-  ["fn_id", [0x1234n], 0x1234n],
+  ["ptr_add", [1000n, 24n], 1024],
+  ["fn_id", [0x1234n], 0x1234],
   ["buf_sum", [bytes, 4], 256],
   ["buf_id", [bytes], Deno.UnsafePointer.of(bytes)],
   ["mix10", [-1, 2, 3, 4n, 0.5, 0.25, 5, -6, 7, 8], 22.75],
@@ -201,8 +201,8 @@ assert(failures.length === 0, failures.join("\n"));
 // Arguments the fast path cannot take fall back to the slow path with the same result.
 assertEq(lib.symbols.add_u64(2, 3), 5, "u64 from number");
 assertEq(lib.symbols.add_i64(-2, 1n), -1, "i64 from number");
-assertEq(lib.symbols.ptr_add(1000, 24), 1024n, "pointer from number");
-assertEq(lib.symbols.ptr_add(null, 0), 0n, "pointer from null");
+assertEq(lib.symbols.ptr_add(1000, 24), 1024, "pointer from number");
+assertEq(lib.symbols.ptr_add(null, 0), 0, "pointer from null");
 assertEq(lib.symbols.buf_sum(new Uint16Array([1, 1]), 4), 2, "buffer from Uint16Array");
 assertEq(lib.symbols.buf_sum(bytes.buffer, 4), 256, "buffer from ArrayBuffer");
 assertEq(lib.symbols.buf_sum(new DataView(bytes.buffer, 1), 3), 255, "buffer from DataView with offset");
@@ -237,7 +237,7 @@ fn bad_arguments_throw_type_errors() {
         r#"{OPEN_SCALARS}
 const s = lib.symbols;
 assertThrows(() => s.add_i32(1), TypeError, /add_i32.*2 arguments, got 1/, "arity");
-assertThrows(() => s.add_i32(1, 2, 3), TypeError, /add_i32.*2 arguments, got 3/, "arity");
+assertEq(s.add_i32(1, 2, 3), 3, "extra arguments are ignored");
 assertThrows(() => s.add_i32("1", 2), TypeError, /"add_i32", argument 0.*number.*string/, "string for i32");
 assertThrows(() => s.add_i32(1, undefined), TypeError, /argument 1/, "undefined for i32");
 assertThrows(() => s.not_bool(1), TypeError, /not_bool.*argument 0.*boolean/, "number for bool");
@@ -375,7 +375,7 @@ const s = lib.symbols;
 assertEq(s.static_i32, 42, "i32 static");
 assertEq(s.static_f64, 2.5, "f64 static");
 assertEq(s.static_u64, 18446744073709551615n, "u64 static");
-assertEq(typeof s.static_array, "bigint", "pointer static is the address");
+assertEq(typeof s.static_array, "number", "pointer static is the address");
 s.static_i32 = 1;
 assertEq(s.static_i32, 42, "statics are read-only");
 const arr = new Deno.UnsafePointerView(s.static_array);
@@ -383,7 +383,7 @@ assertEq(arr.getInt32(), 1, "view offset 0");
 assertEq(arr.getInt32(12), 4, "view offset 12");
 
 const str = s.greeting();
-assertEq(typeof str, "bigint", "pointer result");
+assertEq(typeof str, "number", "pointer result");
 assertEq(Deno.UnsafePointerView.getCString(str), "hello, ffi", "static getCString");
 assertEq(new Deno.UnsafePointerView(str).getCString(7), "ffi", "getCString offset");
 
@@ -393,8 +393,8 @@ dv.setUint8(0, 1); dv.setInt8(1, -2); dv.setUint16(2, 65535, true); dv.setInt16(
 dv.setUint32(8, 4294967295, true); dv.setInt32(12, -5, true);
 dv.setBigUint64(16, 18446744073709551615n, true); dv.setFloat32(24, 1.5, true); dv.setFloat32(28, 0, true);
 const ptr = Deno.UnsafePointer.of(buf);
-assertEq(typeof ptr, "bigint", "UnsafePointer.of");
-assertEq(Deno.UnsafePointer.of(new Uint8Array(buf, 8)), ptr + 8n, "UnsafePointer.of honours byteOffset");
+assertEq(typeof ptr, "number", "UnsafePointer.of");
+assertEq(Deno.UnsafePointer.of(new Uint8Array(buf, 8)), ptr + 8, "UnsafePointer.of honours byteOffset");
 const v = new Deno.UnsafePointerView(ptr);
 assertEq(v.getBool(0), true, "getBool");
 assertEq(v.getUint8(), 1, "getUint8");
@@ -421,7 +421,7 @@ assertEq(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(ptr, 2))[1], 254, 
 assertThrows(() => new Deno.UnsafePointerView(0n).getUint8(), TypeError, /null pointer/, "null read");
 assertThrows(() => new Deno.UnsafePointerView(null).getCString(), TypeError, /null pointer/, "null getCString");
 assertThrows(() => Deno.UnsafePointer.of(5), TypeError, /UnsafePointer.of/, "of(number)");
-assertEq(Deno.UnsafePointer.of({ pointer: 77n }), 77n, "of(callback-like)");
+assertEq(Deno.UnsafePointer.of({ pointer: 77 }), 77, "of(callback-like)");
 
 const add = new Deno.UnsafeFnPointer(s.add_i32_addr, { parameters: ["i32", "i32"], result: "i32" });
 assertEq(add.call(20, 22), 42, "UnsafeFnPointer.call");
