@@ -63,6 +63,8 @@ Options:
                            --v8-flags=--allow-natives-syntax,--max-old-space-size=64
       --unstable           Accepted and ignored (the FFI API is always on)
       --no-check           Accepted and ignored (types are stripped, never checked)
+  -q, --quiet              Accepted and ignored (hotcall prints no diagnostics
+                           of its own besides errors)
   -h, --help               Print this help
 ";
 
@@ -218,7 +220,7 @@ fn parse_run(argv: &[String]) -> Result<Command, String> {
             ("--v8-flags", None) => {
                 return Err("option '--v8-flags' needs a value: --v8-flags=FLAGS".into())
             }
-            ("--unstable" | "--no-check", None) => {}
+            ("--unstable" | "--no-check" | "-q" | "--quiet", None) => {}
             (o, _) if IGNORED_PERMISSIONS.contains(&o) => {}
             ("--", None) => break it.next().ok_or("missing FILE after '--'")?,
             (o, _) if o.starts_with('-') && o != "-" => {
@@ -349,7 +351,7 @@ mod tests {
             Ok(run(Denied, false, &[], "a.js", &[]))
         );
         assert_eq!(
-            parse_str("run --allow-ffi --unstable a.ts x --allow-ffi -y"),
+            parse_str("run --allow-ffi --quiet --unstable -q a.ts x --allow-ffi -y"),
             Ok(run(All, false, &[], "a.ts", &["x", "--allow-ffi", "-y"]))
         );
         assert_eq!(

@@ -344,6 +344,14 @@
     },
   };
 
+  // The HTML structured clone algorithm (V8's serializer), with `transfer`.
+  function structuredClone(value, options = undefined) {
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to execute 'structuredClone': 1 argument required, but only 0 present.");
+    }
+    return ops.structuredClone(value, options?.transfer);
+  }
+
   const performance = {
     timeOrigin: Date.now() - ops.now(),
     now: () => ops.now(),
@@ -358,6 +366,7 @@
     clearTimeout,
     clearInterval: clearTimeout,
     queueMicrotask: ops.queueMicrotask,
+    structuredClone,
     TextEncoder,
     TextDecoder,
     URL,

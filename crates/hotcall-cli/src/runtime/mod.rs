@@ -5,8 +5,10 @@
 //!   from (`console`, timers, `TextEncoder`/`TextDecoder`, `Deno`, `URL`);
 //! - [`ffi`]: the `hotcall-v8` FFI namespace on `Deno`;
 //! - [`event_loop`]: microtasks, timers ([`timers`]), FFI tasks;
+//! - [`clone`]: the structured clone algorithm (`structuredClone`);
 //! - [`errors`]: uncaught errors and unhandled rejections (exit code 1).
 
+mod clone;
 mod errors;
 mod event_loop;
 mod ffi;

@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use super::clone::op_structured_clone;
 use super::timers::Timers;
 
 /// When the runtime started (`performance.now()`), an isolate slot.
@@ -46,6 +47,7 @@ pub fn create<'s>(
         "cwd" => op_cwd,
         "now" => op_now,
         "mapPosition" => op_map_position,
+        "structuredClone" => op_structured_clone,
     }
     let args: Vec<v8::Local<v8::Value>> = info
         .args

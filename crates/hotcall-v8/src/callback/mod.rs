@@ -135,9 +135,13 @@ pub fn install_with_tasks(
             ("unref", op_unref.map_fn_to()),
         ],
     )?;
-    let class =
-        crate::install::call_builtin(scope, "hotcall:callback.js", CLASS_SOURCE, &[ops.into()])
-            .map_err(|e| format!("cannot install Deno.UnsafeCallback: {e}"))?;
+    let class = crate::install::call_builtin(
+        scope,
+        "hotcall:callback.js",
+        CLASS_SOURCE,
+        &[ops.into(), deno.into()],
+    )
+    .map_err(|e| format!("cannot install Deno.UnsafeCallback: {e}"))?;
     let key = v8::String::new(scope, "UnsafeCallback").ok_or("out of memory")?;
     deno.set(scope, key.into(), class);
     Ok(())

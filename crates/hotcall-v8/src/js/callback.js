@@ -6,14 +6,19 @@
 //   ops.close(id)                                frees it (deferred while
 //                                                a call of it is running)
 //   ops.ref() / ops.unref()                      keep the event loop alive
-// The function returns the class, which becomes Deno.UnsafeCallback.
-(function (ops) {
+// and the Deno object (whose internals hold the resource table that
+// ffi.js made). The function returns the class, which becomes
+// Deno.UnsafeCallback.
+(function (ops, Deno) {
   "use strict";
+
+  const resources = Deno[Symbol.for("hotcall.internals")].resources;
 
   class UnsafeCallback {
     #id;
     #refs = 0;
     #closed = false;
+    #rid;
 
     constructor(definition, callback) {
       if (typeof callback !== "function") {
@@ -21,6 +26,7 @@
       }
       const [id, pointer] = ops.create(definition, callback);
       this.#id = id;
+      this.#rid = resources.add("unsafecallback");
       Object.defineProperties(this, {
         pointer: { value: pointer, enumerable: true },
         definition: { value: definition, enumerable: true },
@@ -60,6 +66,7 @@
         this.#refs = 0;
         ops.unref();
       }
+      resources.remove(this.#rid);
       ops.close(this.#id);
     }
   }

@@ -16,6 +16,42 @@
     Deno.errors.PermissionDenied = PermissionDenied;
   }
 
+  // Shared with the other built-in scripts (callback.js) and tests.
+  const INTERNALS = Symbol.for("hotcall.internals");
+  if (Deno[INTERNALS] === undefined) {
+    Object.defineProperty(Deno, INTERNALS, { value: {}, enumerable: false });
+  }
+  const internals = Deno[INTERNALS];
+
+  // The resource table behind `Deno.resources()` (as in Deno 1.30: an
+  // object mapping ids to names; 0-2 are the standard streams). Every open
+  // library is a "dynamicLibrary", every open UnsafeCallback an
+  // "unsafecallback"; close() removes them, so a script can check that it
+  // leaked nothing. An embedder that has its own table provides
+  // `internals.resources = { add(name) -> rid, remove(rid) }` beforehand.
+  if (internals.resources === undefined) {
+    const table = new Map([[0, "stdin"], [1, "stdout"], [2, "stderr"]]);
+    let nextRid = 3;
+    internals.resources = {
+      add(name) {
+        const rid = nextRid++;
+        table.set(rid, name);
+        return rid;
+      },
+      remove(rid) {
+        table.delete(rid);
+      },
+    };
+    if (Deno.resources === undefined) {
+      Deno.resources = function resources() {
+        const out = {};
+        for (const [rid, name] of table) out[rid] = name;
+        return out;
+      };
+    }
+  }
+  const resources = internals.resources;
+
   const MAX_SAFE = 9007199254740991n;
   const MIN_SAFE = -9007199254740991n;
 
@@ -120,11 +156,13 @@
       Object.defineProperty(result, key, { value: fn, enumerable: true, writable: true, configurable: true });
     }
     const closeNative = raw.close;
+    const rid = resources.add("dynamicLibrary");
     return {
       symbols: result,
       close() {
         if (lib.closed) return;
         lib.closed = true;
+        resources.remove(rid);
         closeNative();
       },
     };
@@ -180,9 +218,5 @@
   Deno.UnsafePointerView = UnsafePointerView;
   Deno.UnsafeFnPointer = UnsafeFnPointer;
 
-  const INTERNALS = Symbol.for("hotcall.internals");
-  if (Deno[INTERNALS] === undefined) {
-    Object.defineProperty(Deno, INTERNALS, { value: {}, enumerable: false });
-  }
-  Deno[INTERNALS].slowCalls = native.slowCalls;
+  internals.slowCalls = native.slowCalls;
 })
