@@ -230,3 +230,78 @@ fn help_lists_the_commands() {
     assert!(out.status.success());
     assert!(stdout(&out).contains("--target TRIPLE"));
 }
+
+/// `--allow-ffi=DIR`: what is checked is what is loaded. A folder with an
+/// allowed library, a symlink out of it, a look-alike sibling folder and a
+/// `..` path; the script runs from inside the allowed folder.
+#[test]
+fn scoped_ffi_permission_cannot_be_bypassed() {
+    let fixture = PathBuf::from(env!("HOTCALL_TEST_FIXTURES"));
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ffi-permission-scope");
+    let _ = std::fs::remove_dir_all(&root);
+    let allowed = root.join("allowed");
+    for dir in ["allowed/sub", "outside", "allowed-evil"] {
+        std::fs::create_dir_all(root.join(dir)).expect("scratch folders");
+    }
+    for dir in ["allowed", "outside", "allowed-evil"] {
+        std::fs::copy(&fixture, root.join(dir).join("lib.so"))
+            .expect("copying the fixture library");
+    }
+    std::os::unix::fs::symlink(root.join("outside/lib.so"), allowed.join("link-out.so"))
+        .expect("symlink");
+    let evil = root.join("allowed-evil/lib.so");
+    let allowed_url = format!("file://{}", allowed.join("lib.so").display());
+    let escaped_url = format!(
+        "file://{}/sub/%2e%2e/%2E%2E/outside/lib.so",
+        allowed.display()
+    );
+    let script = format!(
+        r#"
+const cases = [
+  ["lib.so", "lib.so"],
+  ["./lib.so", "./lib.so"],
+  ["bare system name", "libc.so.6"],
+  ["empty", ""],
+  ["..", "sub/../../outside/lib.so"],
+  ["symlink out", "link-out.so"],
+  ["look-alike prefix", "../allowed-evil/lib.so"],
+  ["look-alike absolute", {evil:?}],
+  ["file URL", new URL({allowed_url:?})],
+  ["percent-encoded ..", new URL({escaped_url:?})],
+];
+for (const [label, path] of cases) {{
+  try {{
+    const lib = Deno.dlopen(path, {{ ty_id_i32: {{ parameters: ["i32"], result: "i32" }} }});
+    console.log(label, "opened", lib.symbols.ty_id_i32(7));
+    lib.close();
+  }} catch (e) {{
+    // "not loaded": the loader was never asked for some other file.
+    const notLoaded = e.message.startsWith("Could not open library") ? " (not loaded)" : "";
+    console.log(label, e.name + notLoaded);
+  }}
+}}
+"#
+    );
+    std::fs::write(allowed.join("t.js"), script).expect("writing the script");
+    let out = Command::new(env!("CARGO_BIN_EXE_hotcall"))
+        .arg("run")
+        .arg(format!("--allow-ffi={}", allowed.display()))
+        .arg("t.js")
+        .current_dir(&allowed)
+        .output()
+        .expect("running hotcall");
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "lib.so opened 7\n\
+         ./lib.so opened 7\n\
+         bare system name Error (not loaded)\n\
+         empty Error (not loaded)\n\
+         .. PermissionDenied\n\
+         symlink out PermissionDenied\n\
+         look-alike prefix PermissionDenied\n\
+         look-alike absolute PermissionDenied\n\
+         file URL opened 7\n\
+         percent-encoded .. PermissionDenied\n"
+    );
+}

@@ -1,7 +1,5 @@
 //! Installing the namespace: binds the natives and evaluates `js/ffi.js`.
 
-use std::path::Path;
-
 use v8::MapFnTo;
 
 use crate::errors::v8_str;
@@ -9,18 +7,6 @@ use crate::state::FfiState;
 use crate::FfiConfig;
 
 const FFI_SOURCE: &str = include_str!("js/ffi.js");
-
-fn op_check_permission<'s>(
-    scope: &mut v8::HandleScope<'s>,
-    args: v8::FunctionCallbackArguments<'s>,
-    mut rv: v8::ReturnValue,
-) {
-    let path = args.get(0).to_rust_string_lossy(scope);
-    match FfiState::get(scope).permissions.check(Path::new(&path)) {
-        Ok(()) => rv.set_null(),
-        Err(msg) => rv.set(v8_str(scope, &msg).into()),
-    }
-}
 
 fn op_slow_calls<'s>(
     scope: &mut v8::HandleScope<'s>,
@@ -36,7 +22,6 @@ fn natives<'s>(scope: &mut v8::HandleScope<'s>) -> Result<v8::Local<'s, v8::Obje
     natives_object(
         scope,
         &[
-            ("checkPermission", op_check_permission.map_fn_to()),
             ("open", crate::library::op_open.map_fn_to()),
             ("pointerOf", crate::pointer::op_pointer_of.map_fn_to()),
             ("read", crate::pointer::op_read.map_fn_to()),
@@ -124,5 +109,22 @@ pub fn install(
         FFI_SOURCE,
         &[deno.into(), natives.into()],
     )?;
+    record_permission_denied(scope, deno);
     crate::callback::install(scope, deno, &config)
+}
+
+/// Remembers `deno.errors.PermissionDenied` (ffi.js made it if the embedder
+/// had none) so that natives can throw it.
+fn record_permission_denied(scope: &mut v8::HandleScope, deno: v8::Local<v8::Object>) {
+    let errors = v8_str(scope, "errors");
+    let class = v8_str(scope, "PermissionDenied");
+    let class = deno
+        .get(scope, errors.into())
+        .and_then(|e| v8::Local::<v8::Object>::try_from(e).ok())
+        .and_then(|e| e.get(scope, class.into()))
+        .and_then(|c| v8::Local::<v8::Function>::try_from(c).ok());
+    if let Some(class) = class {
+        let class = v8::Global::new(scope, class);
+        FfiState::get(scope).set_permission_denied_class(class);
+    }
 }

@@ -87,8 +87,19 @@ fn open<'s>(
     symbols: v8::Local<'s, v8::Value>,
 ) -> Result<v8::Local<'s, v8::Value>, Throw> {
     let path = path.to_rust_string_lossy(scope);
+    if path.is_empty() {
+        // `dlopen("")` would hand back the running program itself.
+        return Err(Throw::Error(
+            "Could not open library \"\": the path is empty".to_owned(),
+        ));
+    }
+    // The file checked is the file loaded (see `FfiPermissions::resolve`).
+    let load_path = FfiState::get(scope)
+        .permissions
+        .resolve(std::path::Path::new(&path))
+        .map_err(Throw::PermissionDenied)?;
     let decls = crate::decl_js::read_symbols(scope, symbols)?;
-    let library = Arc::new(load(&path)?);
+    let library = Arc::new(load(&load_path.to_string_lossy())?);
     let handle = Rc::new(LibHandle {
         path: path.clone(),
         closed: Cell::new(false),

@@ -14,6 +14,7 @@ use hotcall_abi::NativeType;
 use crate::convert::{buffer_bytes, describe, scalar_to_js, u64_to_js};
 use crate::errors::{throw, v8_str, Throw};
 use crate::jit::with_jit;
+use crate::state::FfiState;
 use crate::symbol::{new_function, FunctionSpec, SymbolData};
 
 /// A pointer argument: number or bigint (`null` is 0).
@@ -54,6 +55,11 @@ fn address(
     Ok(base.wrapping_add(offset as u64))
 }
 
+/// Refuses every native capability without `--allow-ffi`.
+fn gate(scope: &mut v8::HandleScope, what: &str) -> Result<(), Throw> {
+    FfiState::get(scope).require_ffi(what)
+}
+
 fn run(
     scope: &mut v8::HandleScope,
     mut rv: v8::ReturnValue,
@@ -73,6 +79,9 @@ pub fn op_pointer_of<'s>(
     rv: v8::ReturnValue,
 ) {
     let value = args.get(0);
+    if let Err(t) = gate(scope, "Deno.UnsafePointer.of") {
+        return throw(scope, t);
+    }
     let r = match buffer_bytes(scope, value) {
         // A zero-length view is null, as it is when passed as a `buffer`.
         Some((_, 0, _)) => Ok(u64_to_js(scope, 0)),
@@ -108,6 +117,7 @@ pub fn op_read<'s>(
     rv: v8::ReturnValue,
 ) {
     let r = (|| {
+        gate(scope, "Deno.UnsafePointerView")?;
         let ty = read_type(scope, args.get(0))?;
         let addr = address(scope, args.get(1), args.get(2), "UnsafePointerView")?;
         let mut raw = [0u8; 8];
@@ -134,6 +144,7 @@ pub fn op_cstring<'s>(
     rv: v8::ReturnValue,
 ) {
     let r = (|| {
+        gate(scope, "Deno.UnsafePointerView")?;
         let addr = address(
             scope,
             args.get(0),
@@ -149,13 +160,27 @@ pub fn op_cstring<'s>(
     run(scope, rv, r)
 }
 
+/// The largest `ArrayBuffer` V8 can make on 64-bit targets
+/// (`v8::ArrayBuffer::kMaxByteLength`, 2^53 - 1); a larger one is a fatal
+/// error inside V8, so it is refused here first.
+pub const MAX_ARRAY_BUFFER_LENGTH: u64 = (1 << 53) - 1;
+
 fn byte_length(scope: &mut v8::HandleScope, v: v8::Local<v8::Value>) -> Result<usize, Throw> {
-    let n = v.integer_value(scope).ok_or(Throw::Pending)?;
-    usize::try_from(n).map_err(|_| {
+    let n = v.number_value(scope).ok_or(Throw::Pending)?;
+    let invalid = || {
+        let shown = match n {
+            f64::INFINITY => "Infinity".to_owned(),
+            f64::NEG_INFINITY => "-Infinity".to_owned(),
+            n => n.to_string(),
+        };
         Throw::Type(format!(
-            "UnsafePointerView.getArrayBuffer: invalid byteLength {n}"
+            "UnsafePointerView.getArrayBuffer: invalid byteLength {shown}: it must be an integer from 0 to {MAX_ARRAY_BUFFER_LENGTH}"
         ))
-    })
+    };
+    if !n.is_finite() || n < 0.0 || n.fract() != 0.0 || n > MAX_ARRAY_BUFFER_LENGTH as f64 {
+        return Err(invalid());
+    }
+    usize::try_from(n as u64).map_err(|_| invalid())
 }
 
 /// `arrayBuffer(ptr, byteLength, offset)`: an ArrayBuffer over the memory.
@@ -165,13 +190,19 @@ pub fn op_array_buffer<'s>(
     rv: v8::ReturnValue,
 ) {
     let r = (|| {
-        let len = byte_length(scope, args.get(1))?;
+        gate(scope, "Deno.UnsafePointerView")?;
         let addr = address(
             scope,
             args.get(0),
             args.get(2),
             "UnsafePointerView.getArrayBuffer",
         )?;
+        let len = byte_length(scope, args.get(1))?;
+        if (addr as usize).checked_add(len).is_none() {
+            return Err(Throw::Type(format!(
+                "UnsafePointerView.getArrayBuffer: {len} bytes at {addr:#x} run past the end of the address space"
+            )));
+        }
         extern "C" fn no_free(_data: *mut c_void, _len: usize, _deleter_data: *mut c_void) {}
         // SAFETY: the store does not own the memory (no-op deleter); the
         // script vouches for `len` bytes at `addr`, as with any raw pointer.
@@ -196,6 +227,7 @@ pub fn op_copy_into<'s>(
     rv: v8::ReturnValue,
 ) {
     let r = (|| {
+        gate(scope, "Deno.UnsafePointerView")?;
         let addr = address(
             scope,
             args.get(0),
@@ -225,6 +257,7 @@ pub fn op_fn_pointer<'s>(
     rv: v8::ReturnValue,
 ) {
     let r = (|| {
+        gate(scope, "Deno.UnsafeFnPointer")?;
         let target = pointer_arg(args.get(0), "UnsafeFnPointer")?;
         if target == 0 {
             return Err(Throw::Type(

@@ -20,6 +20,8 @@ pub struct FfiState {
     /// Owners of data that V8 functions point at (via `v8::External`);
     /// they live as long as the isolate.
     anchors: RefCell<Vec<Rc<dyn std::any::Any>>>,
+    /// `Deno.errors.PermissionDenied`, recorded by `install`.
+    permission_denied: RefCell<Option<v8::Global<v8::Function>>>,
 }
 
 impl FfiState {
@@ -36,6 +38,7 @@ impl FfiState {
             pending: RefCell::new(HashMap::new()),
             next_id: Cell::new(1),
             anchors: RefCell::new(Vec::new()),
+            permission_denied: RefCell::new(None),
         });
         scope.set_slot(state.clone());
         state
@@ -47,6 +50,28 @@ impl FfiState {
             .get_slot::<Rc<FfiState>>()
             .expect("hotcall_v8::install was called for this isolate")
             .clone()
+    }
+
+    /// Records the class of permission errors.
+    pub fn set_permission_denied_class(&self, class: v8::Global<v8::Function>) {
+        *self.permission_denied.borrow_mut() = Some(class);
+    }
+
+    /// The class of permission errors, if recorded.
+    pub fn permission_denied_class(&self) -> Option<v8::Global<v8::Function>> {
+        self.permission_denied.borrow().clone()
+    }
+
+    /// `Ok` if the script may use native capabilities at all (any
+    /// `--allow-ffi`, even one limited to paths), else the
+    /// `PermissionDenied` to throw, naming `what` was refused.
+    pub fn require_ffi(&self, what: &str) -> Result<(), crate::errors::Throw> {
+        match self.permissions {
+            crate::FfiPermissions::Denied => Err(crate::errors::Throw::PermissionDenied(format!(
+                "Requires ffi access to use {what}, run again with the --allow-ffi flag"
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// Counts one slow call.

@@ -114,5 +114,14 @@ report(() => new Deno.UnsafePointerView("1" as unknown as bigint).getUint8());
 report(() => v.copyInto(42 as unknown as Uint8Array));
 report(() => Deno.UnsafePointer.of(42 as unknown as Uint8Array));
 report(() => v.getArrayBuffer(-1));
+// Lengths V8 cannot hold are refused before V8 sees them (2 ** 53 used to
+// be a fatal error inside V8 that killed the process).
+report(() => v.getArrayBuffer(2 ** 53));
+report(() => v.getArrayBuffer(Infinity));
+report(() => v.getArrayBuffer(NaN));
+report(() => v.getArrayBuffer(1.5));
+report(() => Deno.UnsafePointerView.getArrayBuffer(p, 2 ** 64));
+report(() => new Deno.UnsafePointerView(2n ** 64n - 8n).getArrayBuffer(16));
+console.log("largest length accepted:", new Deno.UnsafePointerView(8).getArrayBuffer(2 ** 53 - 16).byteLength);
 lib.close();
 console.log("done");

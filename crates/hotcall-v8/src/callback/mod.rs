@@ -191,6 +191,7 @@ fn create<'s>(
     definition: v8::Local<'s, v8::Value>,
     function: v8::Local<'s, v8::Value>,
 ) -> Result<(u64, *const u8), Throw> {
+    crate::state::FfiState::get(scope).require_ffi("Deno.UnsafeCallback")?;
     let (sig, _) = read_definition(scope, definition, WHAT, false)?;
     let function = v8::Local::<v8::Function>::try_from(function)
         .map_err(|_| Throw::Type("UnsafeCallback: the callback must be a function".to_owned()))?;

@@ -138,8 +138,7 @@
 
   function dlopen(path, symbols) {
     const file = toPath(path);
-    const denied = native.checkPermission(file);
-    if (denied !== null) throw new Deno.errors.PermissionDenied(denied);
+    // `open` checks the permission and loads exactly the file it checked.
     const raw = native.open(file, symbols);
     const lib = { closed: false, path: file };
     const out = raw.out;
