@@ -316,6 +316,22 @@ pub fn is_detached(scope: &mut v8::HandleScope, value: v8::Local<v8::Value>) -> 
     v8::Local::<v8::ArrayBuffer>::try_from(value).is_ok_and(|b| b.was_detached())
 }
 
+/// True if `store` belongs to a resizable `ArrayBuffer` (which JS can
+/// shrink, decommitting its memory, while C still uses it). Growable
+/// `SharedArrayBuffer`s never shrink and are accepted.
+fn may_shrink(store: &Option<v8::SharedRef<v8::BackingStore>>) -> bool {
+    store
+        .as_ref()
+        .is_some_and(|s| s.is_resizable_by_user_javascript() && !s.is_shared())
+}
+
+/// The message for a resizable buffer argument.
+fn resizable(what: &ArgContext, ty: &NativeType) -> String {
+    format!(
+        "{what}: cannot pass a view of a resizable ArrayBuffer for type {ty}: JS could shrink it while C uses it; use a fixed-length ArrayBuffer"
+    )
+}
+
 /// The message for a detached buffer argument.
 fn detached(what: &ArgContext, ty: &NativeType) -> String {
     format!("{what}: cannot pass a detached buffer for type {ty}")
@@ -345,6 +361,9 @@ fn buffer_slot(
             value,
         )
     })?;
+    if may_shrink(&keep) {
+        return Err(resizable(what, ty));
+    }
     // A zero-length view passes null on every path (the fast trampoline
     // does the same), whatever address its empty range has.
     if len == 0 {
@@ -374,6 +393,9 @@ fn struct_slot(
             value,
         )
     })?;
+    if may_shrink(&keep) {
+        return Err(resizable(what, ty));
+    }
     if len < size || addr.is_null() {
         return Err(format!(
             "{what}: struct {ty} needs {size} bytes, got a buffer of {len}"
