@@ -55,7 +55,7 @@ impl TaskQueue {
     pub fn run_ready(&self, scope: &mut v8::HandleScope) -> usize {
         let mut n = 0;
         while let Ok(task) = self.rx.try_recv() {
-            task(scope);
+            run_task(scope, task);
             n += 1;
         }
         n
@@ -74,9 +74,16 @@ impl TaskQueue {
                 Err(_) => return 0,
             },
         };
-        first(scope);
+        run_task(scope, first);
         1 + self.run_ready(scope)
     }
+}
+
+/// Runs one task in its own handle scope, so that the handles it creates
+/// are released when it ends (a long-running loop would grow otherwise).
+fn run_task(scope: &mut v8::HandleScope, task: Task) {
+    let scope = &mut v8::HandleScope::new(scope);
+    task(scope);
 }
 
 impl TaskSender {

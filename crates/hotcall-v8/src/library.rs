@@ -229,7 +229,7 @@ fn compile_fast(
                 handle.path
             ))
         })?;
-    *handle.stubs.borrow_mut() = Some(stubs);
+    *handle.stubs.borrow_mut() = Some(Box::new(stubs));
     Ok(())
 }
 
@@ -376,4 +376,5 @@ fn op_close(
     // this batch can run any more.
     handle.stubs.borrow_mut().take();
     handle.library.borrow_mut().take();
+    handle.out.borrow_mut().take();
 }

@@ -27,9 +27,11 @@ pub struct LibHandle {
     /// The loaded library; `None` once closed. Nonblocking calls clone the
     /// `Arc`, so unloading waits for the last one to finish.
     pub library: std::cell::RefCell<Option<Arc<libloading::Library>>>,
-    /// The fast trampolines of the library; dropped on close.
-    pub stubs: std::cell::RefCell<Option<hotcall_jit::StubSet>>,
-    /// The out buffer the trampolines and slow paths store raw results in.
+    /// The fast trampolines of the library; dropped on close (boxed, so
+    /// that a closed handle, which lives as long as the isolate, is small).
+    pub stubs: std::cell::RefCell<Option<Box<hotcall_jit::StubSet>>>,
+    /// The out buffer the trampolines and slow paths store raw results in
+    /// (the JS wrappers' typed arrays hold it too); released on close.
     pub out: std::cell::RefCell<Option<v8::SharedRef<v8::BackingStore>>>,
 }
 

@@ -342,6 +342,10 @@
     inspect(value, options) {
       return inspect(value, options);
     },
+    memoryUsage() {
+      const [rss, heapTotal, heapUsed, external] = ops.memoryUsage();
+      return { rss, heapTotal, heapUsed, external };
+    },
   };
 
   // The HTML structured clone algorithm (V8's serializer), with `transfer`.

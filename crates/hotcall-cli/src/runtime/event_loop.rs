@@ -56,6 +56,7 @@ pub fn run(
 /// Runs the microtasks, then fails if that settled the main module with an
 /// error or left a rejection unhandled.
 fn settle(scope: &mut v8::HandleScope, main: &v8::Global<v8::Promise>) -> Result<(), Fatal> {
+    let scope = &mut v8::HandleScope::new(scope);
     scope.perform_microtask_checkpoint();
     let promise = v8::Local::new(scope, main);
     if promise.state() == v8::PromiseState::Rejected {
@@ -86,6 +87,8 @@ fn run_due_timers(
             return Ok(ran);
         };
         ran = true;
+        // Each timer in its own handle scope: its handles die with it.
+        let scope = &mut v8::HandleScope::new(scope);
         let tc = &mut v8::TryCatch::new(scope);
         let callback = v8::Local::new(tc, due.callback);
         let args: Vec<v8::Local<v8::Value>> =

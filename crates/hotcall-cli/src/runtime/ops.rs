@@ -48,6 +48,7 @@ pub fn create<'s>(
         "now" => op_now,
         "mapPosition" => op_map_position,
         "structuredClone" => op_structured_clone,
+        "memoryUsage" => op_memory_usage,
     }
     let args: Vec<v8::Local<v8::Value>> = info
         .args
@@ -436,4 +437,45 @@ fn op_map_position(
         let column = v8::Integer::new_from_unsigned(scope, column).into();
         rv.set(v8::Array::new_with_elements(scope, &[line, column]).into());
     }
+}
+
+/// The resident set size of this process in bytes (Linux: `/proc/self/statm`).
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * page_size())
+}
+
+extern "C" {
+    fn sysconf(name: i32) -> i64;
+}
+
+/// `sysconf(_SC_PAGESIZE)` (`_SC_PAGESIZE` is 30 on Linux), 4096 if unknown.
+fn page_size() -> u64 {
+    const SC_PAGESIZE: i32 = 30;
+    // SAFETY: sysconf only reads a configuration value; any name is valid.
+    let n = unsafe { sysconf(SC_PAGESIZE) };
+    u64::try_from(n).ok().filter(|&n| n > 0).unwrap_or(4096)
+}
+
+/// `memoryUsage()` -> `[rss, heapTotal, heapUsed, external]` in bytes
+/// (`Deno.memoryUsage()`; rss is 0 where it cannot be read).
+fn op_memory_usage(
+    scope: &mut v8::HandleScope,
+    _args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
+    let mut stats = v8::HeapStatistics::default();
+    scope.get_heap_statistics(&mut stats);
+    let values = [
+        resident_bytes().unwrap_or(0) as f64,
+        stats.total_heap_size() as f64,
+        stats.used_heap_size() as f64,
+        stats.external_memory() as f64,
+    ];
+    let items: Vec<v8::Local<v8::Value>> = values
+        .iter()
+        .map(|&v| v8::Number::new(scope, v).into())
+        .collect();
+    rv.set(v8::Array::new_with_elements(scope, &items).into());
 }
