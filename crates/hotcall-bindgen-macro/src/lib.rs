@@ -27,9 +27,14 @@ use syn::{
 /// asynchronous (the call runs on a worker thread). See `docs/bindgen.md`.
 #[proc_macro_attribute]
 pub fn bindgen(attr: TokenStream, item: TokenStream) -> TokenStream {
-    match expand(attr.into(), item.into()) {
+    let item = TokenStream2::from(item);
+    match expand(attr.into(), item.clone()) {
         Ok(tokens) => tokens.into(),
-        Err(e) => e.to_compile_error().into(),
+        // Keep the item itself, so that the error is the only one.
+        Err(e) => {
+            let error = e.to_compile_error();
+            quote!(#item #error).into()
+        }
     }
 }
 
@@ -118,9 +123,14 @@ enum Pos {
 }
 
 fn unsupported(ty: &Type, what: &str, list: &str) -> Error {
-    let shown = quote!(#ty).to_string();
-    Error::new(
-        ty.span(),
+    let shown = quote!(#ty)
+        .to_string()
+        .replace(" < ", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace("& ", "&");
+    Error::new_spanned(
+        ty,
         format!("hotcall-bindgen: unsupported {what} type `{shown}`; {list}"),
     )
 }
@@ -218,14 +228,20 @@ fn classify(ty: &Type, pos: Pos) -> syn::Result<Ty> {
         }
         _ => return Err(bad()),
     };
-    let allowed = match (&t, pos) {
-        (Ty::Scalar(..) | Ty::Pointer(_), _) => true,
-        (Ty::Unit, Pos::Result | Pos::Callback) => true,
-        (Ty::Struct(_), Pos::Param | Pos::Result | Pos::Field) => true,
-        (Ty::Str | Ty::Bytes | Ty::BytesMut | Ty::Function { .. }, Pos::Param) => true,
-        (Ty::String | Ty::Vec | Ty::Option(_), Pos::Param | Pos::Result) => true,
-        _ => false,
-    };
+    let allowed = matches!(
+        (&t, pos),
+        (Ty::Scalar(..) | Ty::Pointer(_), _)
+            | (Ty::Unit, Pos::Result | Pos::Callback)
+            | (Ty::Struct(_), Pos::Param | Pos::Result | Pos::Field)
+            | (
+                Ty::Str | Ty::Bytes | Ty::BytesMut | Ty::Function { .. },
+                Pos::Param
+            )
+            | (
+                Ty::String | Ty::Vec | Ty::Option(_),
+                Pos::Param | Pos::Result
+            )
+    );
     if !allowed {
         let list = match (&t, pos) {
             (Ty::Str, Pos::Result) => "return String instead of &str",
