@@ -127,6 +127,12 @@ fn bindgen_fixture_every_type() {
             changed.to_str().unwrap(),
         ],
     );
+    let failed: Vec<&str> = stdout.lines().filter(|l| !l.starts_with("ok ")).collect();
+    assert!(
+        failed.is_empty(),
+        "failed checks:\n{}\nstderr: {stderr}",
+        failed.join("\n")
+    );
     let expected = std::fs::read_to_string(dir.join("all_types.out")).unwrap();
     assert_eq!(stdout, expected, "stderr: {stderr}");
     assert_eq!(code, Some(0), "stderr: {stderr}");
