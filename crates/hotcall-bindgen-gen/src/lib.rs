@@ -108,6 +108,14 @@ pub fn read_library(bytes: &[u8]) -> Result<Vec<Function>, Error> {
 
 /// `cargo build --lib`, returning the cdylib it produced.
 fn build(opts: &Options) -> Result<Artifact, Error> {
+    // Without this check cargo would look upwards and might build a whole
+    // enclosing workspace.
+    if !opts.crate_dir.join("Cargo.toml").is_file() {
+        return Err(Error(format!(
+            "no Cargo.toml in {}: run `hotcall bindgen` in the directory of the crate",
+            opts.crate_dir.display()
+        )));
+    }
     let mut cmd = Command::new(&opts.cargo);
     cmd.args(["build", "--lib", "--message-format=json-render-diagnostics"])
         .current_dir(&opts.crate_dir)
@@ -130,7 +138,7 @@ fn build(opts: &Options) -> Result<Artifact, Error> {
         )));
     }
     let manifest = opts.crate_dir.join("Cargo.toml").canonicalize().ok();
-    let mut found: Option<(bool, Artifact)> = None;
+    let mut found = None;
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
@@ -138,11 +146,16 @@ fn build(opts: &Options) -> Result<Artifact, Error> {
         if msg["reason"] != "compiler-artifact" {
             continue;
         }
+        // Only the crate of this directory (a workspace builds others too).
+        let ours = msg["manifest_path"]
+            .as_str()
+            .and_then(|p| Path::new(p).canonicalize().ok())
+            .is_some_and(|p| Some(p) == manifest);
         let target = &msg["target"];
         let is_cdylib = target["crate_types"]
             .as_array()
             .is_some_and(|k| k.iter().any(|k| k == "cdylib"));
-        if !is_cdylib {
+        if !ours || !is_cdylib {
             continue;
         }
         let Some(file) = msg["filenames"].as_array().and_then(|files| {
@@ -153,29 +166,16 @@ fn build(opts: &Options) -> Result<Artifact, Error> {
         }) else {
             continue;
         };
-        let ours = msg["manifest_path"]
-            .as_str()
-            .and_then(|p| Path::new(p).canonicalize().ok())
-            .is_some_and(|p| Some(p) == manifest);
-        if found
-            .as_ref()
-            .is_some_and(|(was_ours, _)| *was_ours && !ours)
-        {
-            continue;
-        }
         let name = target["name"]
             .as_str()
             .unwrap_or_default()
             .replace('-', "_");
-        found = Some((
-            ours,
-            Artifact {
-                file: PathBuf::from(file),
-                name,
-            },
-        ));
+        found = Some(Artifact {
+            file: PathBuf::from(file),
+            name,
+        });
     }
-    found.map(|(_, a)| a).ok_or_else(|| {
+    found.ok_or_else(|| {
         Error(format!(
             "cargo built no cdylib in {}: add `[lib] crate-type = [\"cdylib\"]` to its Cargo.toml",
             opts.crate_dir.display()

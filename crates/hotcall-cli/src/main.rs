@@ -69,10 +69,11 @@ fn bindgen(opts: &args::BindgenArgs) -> ExitCode {
     };
     match hotcall_bindgen_gen::run(&options) {
         Ok(outcome) => {
+            let n = outcome.functions.len();
             eprintln!(
-                "hotcall: wrote {} ({} functions: {}) and {}",
+                "hotcall: wrote {} ({n} function{}: {}) and {}",
                 outcome.bindings.display(),
-                outcome.functions.len(),
+                if n == 1 { "" } else { "s" },
                 outcome.functions.join(", "),
                 outcome.library.display()
             );

@@ -137,3 +137,23 @@ fn bindgen_fixture_every_type() {
     assert_eq!(stdout, expected, "stderr: {stderr}");
     assert_eq!(code, Some(0), "stderr: {stderr}");
 }
+
+/// Outside a crate's directory (here: a directory inside the workspace,
+/// where cargo alone would build the whole workspace), `hotcall bindgen`
+/// fails with exit code 1, runs no build and writes nothing.
+#[test]
+fn bindgen_outside_a_crate_fails() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bindgen-no-crate");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_, stderr, code) = hotcall_in(&dir, &["bindgen"]);
+    assert_eq!(code, Some(1), "stderr: {stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "hotcall bindgen: no Cargo.toml in {}: run `hotcall bindgen` in the directory of the crate\n",
+            dir.display()
+        )
+    );
+    assert!(!dir.join("bindings").exists());
+}

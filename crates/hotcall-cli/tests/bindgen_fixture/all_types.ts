@@ -133,6 +133,15 @@ b.count_up(4, collect);
 check("callback called repeatedly", seen, [0, 1, 2, 3]);
 collect.close();
 
+// Hot loops: once V8 optimizes the wrappers, the symbols are entered
+// through V8's fast-call path (buffers as FastApiTypedArrays).
+const hot = new Uint8Array([1, 2, 3]);
+let acc = 0;
+for (let i = 0; i < 20000; i++) {
+  acc += b.sum_bytes(hot) + b.add_i32(i, 1) - i + b.inc_u8(i & 0xff) - ((i + 1) & 0xff) + b.char_count("ab");
+}
+check("hot loop", acc, 20000 * 9);
+
 // A missing library is a clear error.
 try {
   b.load("/nonexistent/libhotcall_bindgen_fixture.so");
