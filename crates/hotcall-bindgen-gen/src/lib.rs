@@ -96,7 +96,7 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
 
 /// The `#[bindgen]` functions recorded in a built library file.
 pub fn read_library(bytes: &[u8]) -> Result<Vec<Function>, Error> {
-    let section = meta::elf_section(bytes, meta::ELF_SECTION)?.ok_or_else(|| {
+    let section = meta::library_section(bytes)?.ok_or_else(|| {
         Error("no hotcall-bindgen metadata: the library has no #[bindgen] functions".into())
     })?;
     let functions = meta::parse_section(section)?;

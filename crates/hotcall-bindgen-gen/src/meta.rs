@@ -14,6 +14,9 @@ pub const FORMAT_VERSION: u64 = 1;
 /// Name of the link section holding the records on ELF targets.
 pub const ELF_SECTION: &str = "hotcall_bindgen";
 
+/// Segment and section holding the records on Mach-O targets.
+pub const MACHO_SECTION: (&str, &str) = ("__DATA", "__hotcall_bg");
+
 /// A Rust type of a `#[bindgen]` signature, as the generator sees it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Type {
@@ -237,9 +240,7 @@ fn read_u64(b: &[u8], at: usize) -> Option<u64> {
 /// `Ok(None)` if it has no such section.
 pub fn elf_section<'a>(file: &'a [u8], name: &str) -> Result<Option<&'a [u8]>, Error> {
     if file.get(..4) != Some(b"\x7fELF") {
-        return Err(Error(
-            "not an ELF file: this version of `hotcall bindgen` reads metadata from ELF libraries (Linux) only".into(),
-        ));
+        return Err(Error("not an ELF file".into()));
     }
     if file.get(4) != Some(&2) || file.get(5) != Some(&1) {
         return Err(Error("not a 64-bit little-endian ELF file".into()));
@@ -269,4 +270,56 @@ pub fn elf_section<'a>(file: &'a [u8], name: &str) -> Result<Option<&'a [u8]>, E
         }
     }
     Ok(None)
+}
+
+/// The contents of section `sect` of segment `seg` of a 64-bit
+/// little-endian Mach-O file, `Ok(None)` if it has no such section.
+pub fn macho_section<'a>(file: &'a [u8], seg: &str, sect: &str) -> Result<Option<&'a [u8]>, Error> {
+    if read_u32(file, 0) != Some(0xfeed_facf) {
+        return Err(Error("not a 64-bit little-endian Mach-O file".into()));
+    }
+    let truncated = || Error("truncated Mach-O file".into());
+    let name_is = |at: usize, want: &str| -> Result<bool, Error> {
+        let raw = file.get(at..at + 16).ok_or_else(truncated)?;
+        let end = raw.iter().position(|b| *b == 0).unwrap_or(16);
+        Ok(&raw[..end] == want.as_bytes())
+    };
+    const LC_SEGMENT_64: u32 = 0x19;
+    let ncmds = read_u32(file, 16).ok_or_else(truncated)?;
+    let mut at = 32; // the mach_header_64
+    for _ in 0..ncmds {
+        let cmd = read_u32(file, at).ok_or_else(truncated)?;
+        let size = read_u32(file, at + 4).ok_or_else(truncated)? as usize;
+        if cmd == LC_SEGMENT_64 && name_is(at + 8, seg)? {
+            let nsects = read_u32(file, at + 64).ok_or_else(truncated)? as usize;
+            for i in 0..nsects {
+                let s = at + 72 + i * 80; // section_64 entries
+                if name_is(s, sect)? {
+                    let size = read_u64(file, s + 40).ok_or_else(truncated)? as usize;
+                    let offset = read_u32(file, s + 48).ok_or_else(truncated)? as usize;
+                    return Ok(Some(file.get(offset..offset + size).ok_or_else(truncated)?));
+                }
+            }
+        }
+        if size == 0 {
+            return Err(truncated());
+        }
+        at += size;
+    }
+    Ok(None)
+}
+
+/// The metadata section of a library file (ELF or Mach-O), `Ok(None)` if
+/// the file has none.
+pub fn library_section(file: &[u8]) -> Result<Option<&[u8]>, Error> {
+    if file.starts_with(b"\x7fELF") {
+        elf_section(file, ELF_SECTION)
+    } else if read_u32(file, 0) == Some(0xfeed_facf) {
+        macho_section(file, MACHO_SECTION.0, MACHO_SECTION.1)
+    } else {
+        Err(Error(
+            "not an ELF or 64-bit Mach-O library (`hotcall bindgen` does not read Windows DLLs)"
+                .into(),
+        ))
+    }
 }

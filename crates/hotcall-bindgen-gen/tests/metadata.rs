@@ -122,7 +122,7 @@ fn libraries_without_metadata_are_errors() {
     let err = read_library(&file).unwrap_err().0;
     assert!(err.contains("no hotcall-bindgen metadata"), "{err}");
     let err = read_library(b"MZ\x90\x00 not an ELF").unwrap_err().0;
-    assert!(err.contains("not an ELF file"), "{err}");
+    assert!(err.contains("not an ELF or 64-bit Mach-O library"), "{err}");
     let err = read_library(&elf(&[])[..40]).unwrap_err().0;
     assert_eq!(err, "truncated ELF file");
 }
@@ -138,4 +138,43 @@ fn two_different_structs_with_one_name_are_an_error() {
     ];
     let err = ts::generate("lib", &fns).unwrap_err().0;
     assert_eq!(err, "two different #[bindgen] structs are named Input");
+}
+
+/// A minimal 64-bit Mach-O file: one LC_SEGMENT_64 `seg` with the sections.
+fn macho(seg: &str, sections: &[(&str, &[u8])]) -> Vec<u8> {
+    let cmd_size = 72 + 80 * sections.len();
+    let mut file = vec![0u8; 32 + cmd_size];
+    file[..4].copy_from_slice(&0xfeed_facfu32.to_le_bytes());
+    file[16..20].copy_from_slice(&1u32.to_le_bytes()); // ncmds
+    file[20..24].copy_from_slice(&(cmd_size as u32).to_le_bytes());
+    let cmd = 32;
+    file[cmd..cmd + 4].copy_from_slice(&0x19u32.to_le_bytes());
+    file[cmd + 4..cmd + 8].copy_from_slice(&(cmd_size as u32).to_le_bytes());
+    file[cmd + 8..cmd + 8 + seg.len()].copy_from_slice(seg.as_bytes());
+    file[cmd + 64..cmd + 68].copy_from_slice(&(sections.len() as u32).to_le_bytes());
+    for (i, (name, data)) in sections.iter().enumerate() {
+        let offset = file.len();
+        file.extend_from_slice(data);
+        let s = cmd + 72 + i * 80;
+        file[s..s + name.len()].copy_from_slice(name.as_bytes());
+        file[s + 16..s + 16 + seg.len()].copy_from_slice(seg.as_bytes());
+        file[s + 40..s + 48].copy_from_slice(&(data.len() as u64).to_le_bytes());
+        file[s + 48..s + 52].copy_from_slice(&(offset as u32).to_le_bytes());
+    }
+    file
+}
+
+#[test]
+fn records_are_read_from_the_macho_section() {
+    let record = format!("{MUL}\0");
+    let file = macho(
+        "__DATA",
+        &[("__data", b"xyz"), ("__hotcall_bg", record.as_bytes())],
+    );
+    let fns = read_library(&file).unwrap();
+    assert_eq!(fns.len(), 1);
+    assert_eq!(fns[0].name, "mul");
+    let elsewhere = macho("__TEXT", &[("__hotcall_bg", record.as_bytes())]);
+    let err = read_library(&elsewhere).unwrap_err().0;
+    assert!(err.contains("no hotcall-bindgen metadata"), "{err}");
 }
