@@ -74,7 +74,10 @@ fn ts_type(t: &Type, param: bool) -> String {
         Type::Void => "void".into(),
         Type::Str | Type::String => "string".into(),
         Type::Bytes | Type::BytesMut | Type::Vec => "Uint8Array".into(),
-        Type::Option(inner) => format!("{} | null", ts_type(inner, param)),
+        Type::Option(inner) => match ts_type(inner, param) {
+            nullable if nullable.ends_with("| null") => nullable,
+            t => format!("{t} | null"),
+        },
         Type::Struct(s) => s.name.clone(),
         Type::Function { .. } => "Deno.UnsafeCallback | number | bigint | null".into(),
     }
@@ -166,6 +169,7 @@ const RESERVED: &[&str] = &[
     "yield",
     "load",
     "library",
+    "lib",
     "int64",
     "view",
     "encoder",
@@ -233,14 +237,14 @@ function pointerOf(f: Deno.UnsafeCallback | number | bigint | null): number | bi
   return f instanceof Deno.UnsafeCallback ? f.pointer : f;
 }
 
-/** Copies out a returned `{ ptr, len }` buffer (at `d` + `offset`) and frees it in the library. */
-function takeBytes(d: DataView, offset: number): Uint8Array {
+/** Copies out a returned `{ ptr, len }` buffer (at `d` + `offset`) and frees it in `lib`, which returned it. */
+function takeBytes(lib: Library, d: DataView, offset: number): Uint8Array {
   const ptr = int64(d.getBigUint64(offset, true));
   const len = Number(d.getBigUint64(offset + 8, true));
   const out = new Uint8Array(len);
   if (ptr === null || ptr == 0) return out;
   Deno.UnsafePointerView.copyInto(ptr, out);
-  library().symbols.hotcall_bindgen_free(ptr, len);
+  lib.symbols.hotcall_bindgen_free(ptr, len);
   return out;
 }
 "#;
@@ -507,8 +511,8 @@ fn encode_param(t: &Type, n: &str, pre: &mut Vec<String>, args: &mut Vec<String>
 /// A JS expression decoding a value stored at `d` + `off` in a result struct.
 fn decode_at(t: &Type, off: usize) -> String {
     match t {
-        Type::String => format!("decoder.decode(takeBytes(d, {off}))"),
-        Type::Vec => format!("takeBytes(d, {off})"),
+        Type::String => format!("decoder.decode(takeBytes(lib, d, {off}))"),
+        Type::Vec => format!("takeBytes(lib, d, {off})"),
         other => read_at(other, &off.to_string()),
     }
 }
@@ -536,7 +540,7 @@ fn decode_result(t: &Type) -> String {
 fn rust_type(t: &Type) -> String {
     match t {
         Type::Scalar(n) => n.to_string(),
-        Type::Pointer => "*T".into(),
+        Type::Pointer => "*const T | *mut T".into(),
         Type::Void => "()".into(),
         Type::Str => "&str".into(),
         Type::String => "String".into(),
@@ -545,9 +549,18 @@ fn rust_type(t: &Type) -> String {
         Type::Vec => "Vec<u8>".into(),
         Type::Option(inner) => format!("Option<{}>", rust_type(inner)),
         Type::Struct(s) => s.name.clone(),
-        Type::Function { params, result, .. } => {
+        Type::Function {
+            nullable,
+            params,
+            result,
+        } => {
             let p: Vec<String> = params.iter().map(rust_type).collect();
-            format!("extern \"C\" fn({}) -> {}", p.join(", "), rust_type(result))
+            let f = format!("extern \"C\" fn({}) -> {}", p.join(", "), rust_type(result));
+            if *nullable {
+                format!("Option<{f}>")
+            } else {
+                f
+            }
         }
     }
 }
@@ -621,7 +634,8 @@ fn wrapper(o: &mut String, f: &Function) {
     for p in pre {
         writeln!(o, "  {p}").unwrap();
     }
-    let call = format!("{wait}library().symbols.{name}({})", args.join(", "));
+    o.push_str("  const lib = library();\n");
+    let call = format!("{wait}lib.symbols.{name}({})", args.join(", "));
     if matches!(f.result, Type::Void) {
         writeln!(o, "  {call};").unwrap();
     } else {
