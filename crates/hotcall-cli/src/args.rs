@@ -17,6 +17,7 @@ Usage: hotcall <COMMAND> [OPTIONS]
 Commands:
   run      Run a JavaScript or TypeScript module
   stubs    Print the generated stubs of a JSON symbols declaration
+  bindgen  Build a #[bindgen] Rust library and write its TypeScript bindings
 
 Options:
   -h, --help    Print this help (or 'hotcall <COMMAND> --help')
@@ -42,6 +43,22 @@ Options:
                        `nonblocking: true` symbols
       --clif           Also print the Cranelift IR of each stub
   -h, --help           Print this help
+";
+
+/// Usage of `hotcall bindgen`.
+pub const BINDGEN_USAGE: &str = "\
+Build the Rust cdylib crate in the current directory (with cargo) and write
+TypeScript bindings for its #[hotcall_bindgen::bindgen] functions and structs.
+
+Usage: hotcall bindgen [OPTIONS]
+
+The library is copied next to the bindings, which load it from there (or
+from the path passed to their load()). See docs/bindgen.md.
+
+Options:
+      --release     Build with cargo's release profile
+      --out FILE    The module to write (default: bindings/bindings.ts)
+  -h, --help        Print this help
 ";
 
 /// Usage of `hotcall run`.
@@ -75,6 +92,14 @@ pub enum Command {
     Help(&'static str),
     Stubs(StubsArgs),
     Run(RunArgs),
+    Bindgen(BindgenArgs),
+}
+
+/// Options of `hotcall bindgen`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BindgenArgs {
+    pub release: bool,
+    pub out: PathBuf,
 }
 
 /// Options of `hotcall run`.
@@ -131,6 +156,7 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
         "-h" | "--help" | "help" => Ok(Command::Help(USAGE)),
         "stubs" => parse_stubs(rest),
         "run" => parse_run(rest),
+        "bindgen" => parse_bindgen(rest),
         other if other.starts_with('-') => Err(format!("unknown option '{other}'")),
         other => Err(format!("unknown command '{other}'")),
     }
@@ -179,6 +205,26 @@ fn parse_stubs(argv: &[String]) -> Result<Command, String> {
         clif,
         file,
     }))
+}
+
+fn parse_bindgen(argv: &[String]) -> Result<Command, String> {
+    let mut release = false;
+    let mut out = PathBuf::from("bindings/bindings.ts");
+    let mut it = argv.iter();
+    while let Some(arg) = it.next() {
+        match arg.split_once('=') {
+            Some(("--out", v)) => out = PathBuf::from(v),
+            _ => match arg.as_str() {
+                "-h" | "--help" => return Ok(Command::Help(BINDGEN_USAGE)),
+                "--release" => release = true,
+                "--out" => {
+                    out = PathBuf::from(it.next().ok_or("option '--out' needs a value")?);
+                }
+                _ => return Err(format!("unexpected argument '{arg}' for 'bindgen'")),
+            },
+        }
+    }
+    Ok(Command::Bindgen(BindgenArgs { release, out }))
 }
 
 /// Permissions that exist in Deno but guard no API of hotcall: accepted, with
@@ -407,6 +453,31 @@ mod tests {
         assert_eq!(
             parse_str("run --frobnicate a.js"),
             Err("unknown option '--frobnicate' for 'run'".into())
+        );
+    }
+
+    #[test]
+    fn bindgen_forms() {
+        let bindgen = |release: bool, out: &str| {
+            Ok(Command::Bindgen(BindgenArgs {
+                release,
+                out: out.into(),
+            }))
+        };
+        assert_eq!(parse_str("bindgen"), bindgen(false, "bindings/bindings.ts"));
+        assert_eq!(
+            parse_str("bindgen --release --out x/b.ts"),
+            bindgen(true, "x/b.ts")
+        );
+        assert_eq!(parse_str("bindgen --out=y.ts"), bindgen(false, "y.ts"));
+        assert_eq!(parse_str("bindgen -h"), Ok(Command::Help(BINDGEN_USAGE)));
+        assert_eq!(
+            parse_str("bindgen --out"),
+            Err("option '--out' needs a value".into())
+        );
+        assert_eq!(
+            parse_str("bindgen lib.rs"),
+            Err("unexpected argument 'lib.rs' for 'bindgen'".into())
         );
     }
 

@@ -1,0 +1,6 @@
+#[hotcall_bindgen::bindgen]
+fn name() -> &'static str {
+    "x"
+}
+
+fn main() {}
