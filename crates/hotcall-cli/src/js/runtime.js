@@ -361,6 +361,113 @@
     now: () => ops.now(),
   };
 
+  // ---- workers ------------------------------------------------------------
+
+  // A minimal EventTarget for message/error events (what worker code uses:
+  // `onmessage`/`onerror` properties and add/removeEventListener).
+  function makeEvent(type, init) {
+    let defaultPrevented = false;
+    return {
+      type,
+      ...init,
+      get defaultPrevented() { return defaultPrevented; },
+      preventDefault() { defaultPrevented = true; },
+    };
+  }
+
+  function dispatch(target, listeners, event) {
+    const handler = target[`on${event.type}`];
+    if (typeof handler === "function") {
+      if (handler.call(target, event) === false) event.preventDefault();
+    }
+    for (const listener of [...(listeners.get(event.type) ?? [])]) listener.call(target, event);
+    return event;
+  }
+
+  function addListener(listeners, type, listener) {
+    if (typeof listener !== "function") return;
+    if (!listeners.has(type)) listeners.set(type, []);
+    const list = listeners.get(type);
+    if (!list.includes(listener)) list.push(listener);
+  }
+
+  function removeListener(listeners, type, listener) {
+    const list = listeners.get(type);
+    const at = list ? list.indexOf(listener) : -1;
+    if (at >= 0) list.splice(at, 1);
+  }
+
+  class Worker {
+    #id;
+    #listeners = new Map();
+    #terminated = false;
+    onmessage = null;
+    onerror = null;
+
+    constructor(specifier, options = {}) {
+      if (options?.type !== "module") {
+        throw new TypeError('Classic workers are not supported: use new Worker(url, { type: "module" })');
+      }
+      const url = new URL(String(specifier), ops.mainUrl).href;
+      this.name = options.name ?? "";
+      this.#id = ops.workerStart(url, (kind, data) => this.#deliver(kind, data));
+    }
+
+    #deliver(kind, data) {
+      if (kind === "exit") {
+        this.#terminated = true;
+        return;
+      }
+      if (this.#terminated) return;
+      if (kind === "message") {
+        dispatch(this, this.#listeners, makeEvent("message", { data, target: this }));
+        return;
+      }
+      const event = dispatch(this, this.#listeners, makeEvent("error", { message: data, error: null, target: this }));
+      if (!event.defaultPrevented) {
+        // Unhandled, as in Deno: the whole program fails.
+        console.error(`error: Uncaught (in worker "${this.name}") ${data}`);
+        ops.exit(1);
+      }
+    }
+
+    postMessage(message, transferOrOptions = undefined) {
+      if (this.#terminated) return;
+      const transfer = Array.isArray(transferOrOptions) ? transferOrOptions : transferOrOptions?.transfer;
+      ops.workerPost(this.#id, message, transfer);
+    }
+
+    terminate() {
+      if (this.#terminated) return;
+      this.#terminated = true;
+      ops.workerTerminate(this.#id);
+    }
+
+    addEventListener(type, listener) { addListener(this.#listeners, type, listener); }
+    removeEventListener(type, listener) { removeListener(this.#listeners, type, listener); }
+  }
+
+  // Inside a worker: `self.postMessage`, `self.onmessage`, `self.close()`.
+  const workerGlobals = {};
+  if (ops.isWorker) {
+    const listeners = new Map();
+    internals.workerDeliver = (kind, data) => {
+      dispatch(globalThis, listeners, makeEvent(kind, { data, target: globalThis }));
+    };
+    Object.assign(workerGlobals, {
+      postMessage(message, transferOrOptions = undefined) {
+        const transfer = Array.isArray(transferOrOptions) ? transferOrOptions : transferOrOptions?.transfer;
+        ops.selfPost(message, transfer);
+      },
+      close() {
+        ops.selfClose();
+      },
+      addEventListener(type, listener) { addListener(listeners, type, listener); },
+      removeEventListener(type, listener) { removeListener(listeners, type, listener); },
+      onmessage: null,
+    });
+  }
+
   // ---- globals ------------------------------------------------------------
 
   const globals = {
@@ -371,6 +478,8 @@
     clearInterval: clearTimeout,
     queueMicrotask: ops.queueMicrotask,
     structuredClone,
+    Worker,
+    ...workerGlobals,
     TextEncoder,
     TextDecoder,
     URL,

@@ -203,7 +203,16 @@ pub struct Formatter(pub v8::Global<v8::Function>);
 
 /// Prints `fatal` to stderr as Deno does: `error: Uncaught ...`.
 pub fn report(scope: &mut v8::HandleScope, fatal: &Fatal) {
-    let text = match fatal {
+    let text = text(scope, fatal);
+    let _ = std::io::stdout().flush();
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "error: {text}");
+    let _ = err.flush();
+}
+
+/// What [`report`] prints after `error: `.
+pub fn text(scope: &mut v8::HandleScope, fatal: &Fatal) -> String {
+    match fatal {
         Fatal::Message(m) => m.clone(),
         Fatal::Exception {
             value,
@@ -225,11 +234,7 @@ pub fn report(scope: &mut v8::HandleScope, fatal: &Fatal) {
             };
             format!("{prefix}{described}")
         }
-    };
-    let _ = std::io::stdout().flush();
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "error: {text}");
-    let _ = err.flush();
+    }
 }
 
 /// The stack of an error, or the inspected value, via the JS formatter; a

@@ -5,9 +5,13 @@
 //! blocks on the FFI queue while FFI work keeps the program alive. It ends
 //! when no timer is scheduled and no FFI reference is held.
 //!
+//! A worker's loop also ends when its stop flag is set (`self.close()`,
+//! `terminate()`); a worker stays alive waiting for messages until then.
+//!
 //! Any uncaught exception or unhandled rejection ends the loop with a
 //! [`Fatal`], as does a rejected main module.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use hotcall_v8::TaskQueue;
@@ -19,9 +23,15 @@ pub fn run(
     scope: &mut v8::HandleScope,
     main: v8::Local<v8::Promise>,
     queue: &TaskQueue,
+    stop: Option<&AtomicBool>,
 ) -> Result<(), Fatal> {
     let main = v8::Global::new(scope, main);
+    let stopped = || stop.is_some_and(|s| s.load(Ordering::SeqCst));
     loop {
+        if stopped() {
+            // A worker that was closed or terminated: its loop just ends.
+            return Ok(());
+        }
         settle(scope, &main)?;
         let ran_timers = run_due_timers(scope, &main)?;
         let ran_tasks = run_tasks(scope, &main, queue, None)?;

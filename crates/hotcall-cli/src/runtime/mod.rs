@@ -6,6 +6,7 @@
 //! - [`ffi`]: the `hotcall-v8` FFI namespace on `Deno`;
 //! - [`event_loop`]: microtasks, timers ([`timers`]), FFI tasks;
 //! - [`clone`]: the structured clone algorithm (`structuredClone`);
+//! - [`worker`]: Web `Worker`s, each an isolate on its own thread;
 //! - [`errors`]: uncaught errors and unhandled rejections (exit code 1).
 
 mod clone;
@@ -17,6 +18,7 @@ mod ops;
 mod timers;
 mod transpile;
 mod url;
+mod worker;
 
 use std::io::Write;
 use std::sync::Once;
@@ -49,23 +51,78 @@ pub fn run(args: &RunArgs) -> i32 {
     };
     let mut isolate = new_isolate();
     let queue = TaskQueue::new();
-    let code = {
-        let scope = &mut v8::HandleScope::new(&mut isolate);
-        let context = v8::Context::new(scope);
-        let scope = &mut v8::ContextScope::new(scope, context);
-        let result = bootstrap(scope, args, &url::from_path(&main), &queue)
-            .and_then(|()| loader::run_main(scope, &main))
-            .and_then(|promise| event_loop::run(scope, promise, &queue));
-        match result {
-            Ok(()) => 0,
-            Err(fatal) => {
-                errors::report(scope, &fatal);
-                1
-            }
-        }
+    let inherited = worker::Inherited {
+        permissions: args.allow_ffi.clone(),
+        args: args.script_args.clone(),
+        tasks: queue.sender(),
+    };
+    let code = match run_module(&mut isolate, &inherited, &main, &queue, None) {
+        Ok(()) => 0,
+        Err(_) => 1,
     };
     let _ = std::io::stdout().flush();
     code
+}
+
+/// Bootstraps a context in `isolate`, runs the module at `main` and the
+/// event loop (until `stop` is set, for workers); `Err` after reporting
+/// an uncaught error.
+fn run_module(
+    isolate: &mut v8::OwnedIsolate,
+    inherited: &worker::Inherited,
+    main: &std::path::Path,
+    queue: &TaskQueue,
+    stop: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<(), String> {
+    isolate.set_slot(inherited.clone());
+    isolate.set_slot(worker::Children::default());
+    let scope = &mut v8::HandleScope::new(isolate);
+    let context = v8::Context::new(scope);
+    let scope = &mut v8::ContextScope::new(scope, context);
+    let result = bootstrap(
+        scope,
+        inherited,
+        &url::from_path(main),
+        queue,
+        stop.is_some(),
+    )
+    .and_then(|()| loader::run_main(scope, main))
+    .and_then(|promise| event_loop::run(scope, promise, queue, stop));
+    match result {
+        Ok(()) => Ok(()),
+        // A terminated worker's loop ends with the termination exception.
+        Err(_) if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::SeqCst)) => Ok(()),
+        Err(fatal) => {
+            errors::report(scope, &fatal);
+            Err(errors::text(scope, &fatal))
+        }
+    }
+}
+
+/// The thread of one `Worker`: its own isolate, module and event loop.
+fn run_worker(start: worker::Start, registered: std::sync::mpsc::Sender<hotcall_v8::TaskSender>) {
+    let mut isolate = new_isolate();
+    let queue = TaskQueue::new();
+    worker::register_worker_isolate(&mut isolate, &start, queue.sender());
+    let _ = registered.send(queue.sender());
+    let inherited = worker::Inherited {
+        tasks: queue.sender(),
+        ..start.inherited.clone()
+    };
+    let result = run_module(
+        &mut isolate,
+        &inherited,
+        &start.module,
+        &queue,
+        Some(&start.parent.stop),
+    );
+    // The first line of what was reported ("Uncaught Error: boom").
+    let error = result
+        .err()
+        .map(|text| text.lines().next().unwrap_or_default().to_owned());
+    drop(queue);
+    drop(isolate);
+    worker::report_exit(&start, error);
 }
 
 /// V8 flags, ICU data and the platform: once per process.
@@ -113,14 +170,16 @@ fn new_isolate() -> v8::OwnedIsolate {
 /// Evaluates the bootstrap JS, then installs the FFI namespace on `Deno`.
 fn bootstrap(
     scope: &mut v8::HandleScope,
-    args: &RunArgs,
+    inherited: &worker::Inherited,
     main_url: &str,
     queue: &TaskQueue,
+    is_worker: bool,
 ) -> Result<(), Fatal> {
     let tc = &mut v8::TryCatch::new(scope);
     let info = ops::Info {
-        args: &args.script_args,
+        args: &inherited.args,
         main_url,
+        is_worker,
     };
     let failed = |what: &str| Fatal::Message(format!("bootstrap failed: {what}"));
     let ops = ops::create(tc, &info).ok_or_else(|| failed("cannot create the natives"))?;
@@ -151,7 +210,14 @@ fn bootstrap(
     let deno = get(tc, internals, "deno")
         .and_then(|d| v8::Local::<v8::Object>::try_from(d).ok())
         .ok_or_else(|| failed("no Deno namespace"))?;
-    if let Err(msg) = ffi::install(tc, deno, args.allow_ffi.clone(), queue.sender()) {
+    if is_worker {
+        let deliver = get(tc, internals, "workerDeliver")
+            .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok())
+            .ok_or_else(|| failed("no workerDeliver"))?;
+        let deliver = v8::Global::new(tc, deliver);
+        tc.set_slot(worker::WorkerDeliver(deliver));
+    }
+    if let Err(msg) = ffi::install(tc, deno, inherited.permissions.clone(), queue.sender()) {
         if tc.has_caught() {
             return Err(Fatal::caught(tc));
         }

@@ -7,6 +7,9 @@ use std::time::{Duration, Instant};
 
 use super::clone::op_structured_clone;
 use super::timers::Timers;
+use super::worker::{
+    op_self_close, op_self_post, op_worker_post, op_worker_start, op_worker_terminate,
+};
 
 /// When the runtime started (`performance.now()`), an isolate slot.
 pub struct StartTime(pub Instant);
@@ -15,6 +18,8 @@ pub struct StartTime(pub Instant);
 pub struct Info<'a> {
     pub args: &'a [String],
     pub main_url: &'a str,
+    /// The isolate is a `Worker`'s (the bootstrap adds `self.postMessage`...).
+    pub is_worker: bool,
 }
 
 /// Builds the `ops` object.
@@ -49,7 +54,14 @@ pub fn create<'s>(
         "mapPosition" => op_map_position,
         "structuredClone" => op_structured_clone,
         "memoryUsage" => op_memory_usage,
+        "workerStart" => op_worker_start,
+        "workerPost" => op_worker_post,
+        "workerTerminate" => op_worker_terminate,
+        "selfPost" => op_self_post,
+        "selfClose" => op_self_close,
     }
+    let is_worker = v8::Boolean::new(scope, info.is_worker);
+    set(scope, ops, "isWorker", is_worker.into())?;
     let args: Vec<v8::Local<v8::Value>> = info
         .args
         .iter()
