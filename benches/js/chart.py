@@ -72,9 +72,10 @@ def main(src, out):
         labels.append(f"{label}\n{r}" if r else label)
     ax.set_yticklabels(labels, fontsize=7)
     ax.invert_yaxis()
+    ax.set_ylim(len(cases) - 0.5, -1.3)  # room for the legend above the first case
     ax.set_xlabel("time per call (log scale; lower is better)")
     ax.grid(axis="x", which="both", alpha=0.25)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper right", fontsize=8, ncol=4, framealpha=0.9)
     ax.set_title(data.get("title", "FFI calls from JavaScript"), fontsize=10)
     if data.get("note"):
         fig.text(0.01, 0.005, data["note"], fontsize=6.5, alpha=0.8)

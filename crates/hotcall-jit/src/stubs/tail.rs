@@ -69,6 +69,7 @@ use cranelift_module::{FuncId, Linkage, Module, ModuleReloc, ModuleRelocTarget};
 use hotcall_abi::{NativeType, Signature};
 
 use super::fast;
+use crate::abi::CallLowering;
 use crate::target::AbiFlavor;
 use crate::text::StubText;
 use crate::{CodeRef, FastResult, JitError};
@@ -497,8 +498,9 @@ pub(crate) fn text(
         CodeRef::Address(a) => format!("{a:#x}"),
     };
     let code = emit(flavor, plan, Some(&name));
+    let c_sig = CallLowering::new(flavor, sig).clif_signature(flavor.c_call_conv());
     let clif = format!(
-        "function u0:0{clif_sig} {{\n    ; tail jump, emitted by hand (no Cranelift IR)\n}}\n"
+        "function u0:0{clif_sig} {{\n    ; tail jump, emitted by hand (no Cranelift IR)\n    ; to {name}: {c_sig}\n}}\n"
     );
     let mut vcode = String::from("  ; tail jump: no frame, no call, no return\n");
     for line in code.listing.iter().flatten() {
