@@ -32,6 +32,14 @@ fn trampoline(jit: &mut Jit, sig: &hotcall_abi::Signature, f: *const ()) -> Stub
         .unwrap()
 }
 
+/// The same trampoline compiled by Cranelift (frame, `call`, `ret`), as
+/// every trampoline was before tail jumps (`stubs/tail.rs`).
+fn framed_trampoline(sig: &hotcall_abi::Signature, f: *const ()) -> StubSet {
+    let mut jit = Jit::new().unwrap();
+    jit.set_tail_jumps(false);
+    trampoline(&mut jit, sig, f)
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_millis(500))
@@ -47,6 +55,10 @@ fn group_nop(c: &mut Criterion) {
     // SAFETY: the stub has V8's fast-call signature for () -> void.
     let fast: extern "C" fn(*const c_void, *const c_void) =
         unsafe { std::mem::transmute(set.pointer(0)) };
+    let framed = framed_trampoline(&sig, f);
+    // SAFETY: as above, the same signature compiled by Cranelift.
+    let fast_framed: extern "C" fn(*const c_void, *const c_void) =
+        unsafe { std::mem::transmute(framed.pointer(0)) };
     let inv: InvokerFn = jit.invoker(&sig).unwrap();
     let cif = Cif::new(Vec::<Type>::new(), Type::void());
     let mut ret = [0u8; 16];
@@ -55,6 +67,9 @@ fn group_nop(c: &mut Criterion) {
     // SAFETY: bench_nop takes nothing and returns nothing.
     g.bench_function("direct", |b| b.iter(|| unsafe { bench_nop() }));
     g.bench_function("trampoline", |b| b.iter(|| fast(receiver(), options())));
+    g.bench_function("trampoline_call_ret", |b| {
+        b.iter(|| fast_framed(receiver(), options()))
+    });
     g.bench_function("invoker", |b| {
         let args: [u64; 0] = [];
         // SAFETY: the invoker was built for () -> void; `ret` outlives the call.
@@ -82,6 +97,10 @@ fn group_add_u32(c: &mut Criterion) {
     // SAFETY: the stub has V8's fast-call signature for (u32, u32) -> u32.
     let fast: extern "C" fn(*const c_void, u32, u32, *const c_void) -> u32 =
         unsafe { std::mem::transmute(set.pointer(0)) };
+    let framed = framed_trampoline(&sig, f);
+    // SAFETY: as above, the same signature compiled by Cranelift.
+    let fast_framed: extern "C" fn(*const c_void, u32, u32, *const c_void) -> u32 =
+        unsafe { std::mem::transmute(framed.pointer(0)) };
     let inv = jit.invoker(&sig).unwrap();
     let cif = Cif::new([Type::u32(), Type::u32()], Type::u32());
     let mut ret = [0u8; 16];
@@ -112,6 +131,9 @@ fn group_add_u32(c: &mut Criterion) {
     g.bench_function("trampoline", |b| {
         b.iter(|| fast(receiver(), black_box(40), black_box(2), options()))
     });
+    g.bench_function("trampoline_call_ret", |b| {
+        b.iter(|| fast_framed(receiver(), black_box(40), black_box(2), options()))
+    });
     g.bench_function("invoker", |b| {
         let args = [40u64, 2];
         // SAFETY: two u32 slots for the (u32, u32) -> u32 invoker; `ret` holds 16 bytes.
@@ -141,6 +163,10 @@ fn group_add_f64(c: &mut Criterion) {
     // SAFETY: the stub has V8's fast-call signature for (f64, f64) -> f64.
     let fast: extern "C" fn(*const c_void, f64, f64, *const c_void) -> f64 =
         unsafe { std::mem::transmute(set.pointer(0)) };
+    let framed = framed_trampoline(&sig, f);
+    // SAFETY: as above, the same signature compiled by Cranelift.
+    let fast_framed: extern "C" fn(*const c_void, f64, f64, *const c_void) -> f64 =
+        unsafe { std::mem::transmute(framed.pointer(0)) };
     let inv = jit.invoker(&sig).unwrap();
     let cif = Cif::new([Type::f64(), Type::f64()], Type::f64());
     let mut ret = [0u8; 16];
@@ -175,6 +201,9 @@ fn group_add_f64(c: &mut Criterion) {
     });
     g.bench_function("trampoline", |b| {
         b.iter(|| fast(receiver(), black_box(1.5), black_box(2.25), options()))
+    });
+    g.bench_function("trampoline_call_ret", |b| {
+        b.iter(|| fast_framed(receiver(), black_box(1.5), black_box(2.25), options()))
     });
     g.bench_function("invoker", |b| {
         let args = [1.5f64.to_bits(), 2.25f64.to_bits()];
@@ -358,6 +387,14 @@ fn group_hash64(c: &mut Criterion) {
     // SAFETY: the stub has V8's fast-call signature for (buffer, usize) -> u32.
     let fast: extern "C" fn(*const c_void, *const FastApiTypedArray, u64, *const c_void) -> u32 =
         unsafe { std::mem::transmute(set.pointer(0)) };
+    let framed = framed_trampoline(&sig, f);
+    // SAFETY: as above, the same signature compiled by Cranelift.
+    let fast_framed: extern "C" fn(
+        *const c_void,
+        *const FastApiTypedArray,
+        u64,
+        *const c_void,
+    ) -> u32 = unsafe { std::mem::transmute(framed.pointer(0)) };
     let inv = jit.invoker(&sig).unwrap();
     let cif = Cif::new([Type::pointer(), Type::usize()], Type::u32());
     let mut buf: Vec<u8> = (0..64u8).collect();
@@ -398,6 +435,16 @@ fn group_hash64(c: &mut Criterion) {
     g.bench_function("trampoline", |b| {
         b.iter(|| {
             fast(
+                receiver(),
+                black_box(&typed as *const FastApiTypedArray),
+                black_box(len as u64),
+                options(),
+            )
+        })
+    });
+    g.bench_function("trampoline_call_ret", |b| {
+        b.iter(|| {
+            fast_framed(
                 receiver(),
                 black_box(&typed as *const FastApiTypedArray),
                 black_box(len as u64),

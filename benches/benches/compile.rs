@@ -48,6 +48,19 @@ fn bench_compile(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    // The same cold batch with every trampoline compiled by Cranelift, as
+    // before tail jumps (`Jit::set_tail_jumps(false)`).
+    g.bench_function("fast_25_symbols_no_tail_jumps", |b| {
+        b.iter_batched(
+            || {
+                let mut jit = Jit::new().unwrap();
+                jit.set_tail_jumps(false);
+                jit
+            },
+            |mut jit| (jit.fast_trampolines(black_box(&mix_items)).unwrap(), jit),
+            BatchSize::SmallInput,
+        )
+    });
     // Warm: the same `Jit` has compiled these shapes before (a second
     // library with the same signatures, or repeated signatures within one):
     // every trampoline is instantiated from its template.

@@ -7,7 +7,7 @@
 //
 // Prints one "name: X ns/call" line per case and, last, one JSON line.
 
-import { dlopen, FFIType, JSCallback } from "bun:ffi";
+import { dlopen, FFIType, JSCallback, ptr } from "bun:ffi";
 
 // ---------------------------------------------------------------- harness
 
@@ -81,6 +81,9 @@ const U64_B = 12345n;
 const BUF = new Uint8Array(64);
 for (let i = 0; i < 64; i++) BUF[i] = (i * 37 + 11) & 255;
 const H = hash64(BUF, 64);
+// The pointer row: the same symbol (its argument is a T.ptr) given the
+// address as a number instead of the TypedArray.
+const BUF_PTR = ptr(BUF);
 
 const cb = new JSCallback((x: number) => x + 1, { args: [T.i32], returns: T.i32 });
 const CB = cb.ptr;
@@ -127,6 +130,11 @@ function loopHash64Num(n: number) {
   for (let i = 0; i < n; i++) s = (s + hash64(BUF, 64)) >>> 0;
   return s;
 }
+function loopHash64Ptr(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = (s + hash64(BUF_PTR, 64)) >>> 0;
+  return s;
+}
 function loopCallback1(n: number) {
   let s = 0;
   for (let i = 0; i < n; i++) s = (s + call_cb(CB, 1)) | 0;
@@ -160,6 +168,10 @@ const cases = [
   { key: "hash64", name: "hash64 (64-byte buffer)", fn: loopHash64, expect: (n) => u32(BigInt(H) * BigInt(n)) },
   {
     key: "hash64_num", name: "hash64, size_t as number", fn: loopHash64Num,
+    expect: (n) => u32(BigInt(H) * BigInt(n)),
+  },
+  {
+    key: "hash64_ptr", name: "hash64, pointer instead of buffer", fn: loopHash64Ptr,
     expect: (n) => u32(BigInt(H) * BigInt(n)),
   },
   { key: "callback_1", name: "call_cb(cb, 1) (FFI call + 1 callback)", fn: loopCallback1, expect: idem },

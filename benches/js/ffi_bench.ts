@@ -33,6 +33,8 @@ const lib = Deno.dlopen(LIB, {
     result: "f64",
   },
   hash64: { parameters: ["buffer", "usize"], result: "u32" },
+  // The same C function taking the data as a pointer (no TypedArray).
+  hash64_ptr: { name: "hash64", parameters: ["pointer", "usize"], result: "u32" },
   // callback: true: C calls back into JS during this call, so the call must
   // not take V8's fast path.
   call_cb: { parameters: ["function", "i32"], result: "i32", callback: true },
@@ -75,13 +77,14 @@ const DEFS1 = { add_u32: { parameters: ["u32", "u32"], result: "u32" } };
 // One loop function per case so every call site stays monomorphic; each
 // loop returns a checksum that depends on every result.
 
-const { nop, add_u32, add_f64, add_u64, mix10, hash64, call_cb, nb_add } = lib.symbols;
+const { nop, add_u32, add_f64, add_u64, mix10, hash64, hash64_ptr, call_cb, nb_add } = lib.symbols;
 
 const U64_A = 1n << 60n; // results above 2^53: every runtime returns a bigint
 const U64_B = 12345n;
 const BUF = new Uint8Array(64);
 for (let i = 0; i < 64; i++) BUF[i] = (i * 37 + 11) & 255;
 const H = hash64(BUF, 64);
+const BUF_PTR = Deno.UnsafePointer.of(BUF);
 
 const cb = new Deno.UnsafeCallback({ parameters: ["i32"], result: "i32" }, (x: number) => x + 1);
 const CB = cb.pointer;
@@ -126,6 +129,11 @@ function loopHash64(n: number) {
 function loopHash64Num(n: number) {
   let s = 0;
   for (let i = 0; i < n; i++) s = (s + hash64(BUF, 64)) >>> 0;
+  return s;
+}
+function loopHash64Ptr(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = (s + hash64_ptr(BUF_PTR, 64)) >>> 0;
   return s;
 }
 function loopCallback1(n: number) {
@@ -177,6 +185,10 @@ const cases = [
   { key: "hash64", name: "hash64 (64-byte buffer)", fn: loopHash64, expect: (n) => u32(BigInt(H) * BigInt(n)) },
   {
     key: "hash64_num", name: "hash64, size_t as number", fn: loopHash64Num,
+    expect: (n) => u32(BigInt(H) * BigInt(n)),
+  },
+  {
+    key: "hash64_ptr", name: "hash64, pointer instead of buffer", fn: loopHash64Ptr,
     expect: (n) => u32(BigInt(H) * BigInt(n)),
   },
   { key: "callback_1", name: "call_cb(cb, 1) (FFI call + 1 callback)", fn: loopCallback1, expect: idem },

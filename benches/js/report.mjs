@@ -3,15 +3,30 @@
 // the median over rounds per case and runtime, and hotcall's ratio to each
 // other runtime (hotcall ns / other ns: below 1 means hotcall is faster).
 //
-//   node benches/js/report.mjs [--versions=FILE] RESULT.json...
+//   node benches/js/report.mjs [--versions=FILE] [--json=FILE] [--notes=FILE]
+//                              [--doc=FILE --chart=NAME] RESULT.json...
 //
-// Prints Markdown.
+// Prints Markdown. --json writes the medians for chart.py; --notes is a
+// JSON object {case: sentence} explaining rows where hotcall is not the
+// fastest; --doc replaces the part of FILE between the lines
+// `<!-- js-bench:begin -->` and `<!-- js-bench:end -->` with the same
+// Markdown plus a link to the chart NAME (next to FILE).
 
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 
 const args = process.argv.slice(2);
 const files = args.filter((a) => !a.startsWith("--"));
-const versionsFile = args.find((a) => a.startsWith("--versions="))?.slice(11);
+const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const versionsFile = flag("versions");
+const jsonFile = flag("json");
+const notesFile = flag("notes");
+const docFile = flag("doc");
+const chartName = flag("chart");
+const lines = [];
+const out = (s = "") => {
+  lines.push(s);
+  console.log(s);
+};
 
 const CASES = [
   ["nop", "nop()"],
@@ -22,6 +37,7 @@ const CASES = [
   ["mix10_num", "mix10, i64/u64 args as numbers"],
   ["hash64", "hash64: 64-byte buffer (+ size_t as bigint)"],
   ["hash64_num", "hash64, size_t as number"],
+  ["hash64_ptr", "hash64, pointer instead of buffer (size_t as number)"],
   ["callback_1", "call_cb(cb, 1): FFI call + 1 callback"],
   ["callback_x1000", "callback round trip (per callback, 1000 per call)"],
   ["nonblocking_await", "nonblocking, await each"],
@@ -72,37 +88,85 @@ const rounds = Math.max(0, ...present.flatMap((rt) => Object.values(data[rt]).ma
 const others = ["deno", "bun", "node"];
 
 if (versionsFile) {
-  console.log("Versions:\n");
-  for (const line of readFileSync(versionsFile, "utf8").trim().split("\n")) console.log(`- ${line}`);
-  console.log("");
+  out("Versions:\n");
+  for (const line of readFileSync(versionsFile, "utf8").trim().split("\n")) out(`- ${line}`);
+  out("");
 }
-console.log(`Median of ${rounds} round(s) per cell, ns per call (lower is better). ` +
+out(`Median of ${rounds} round(s) per cell, ns per call (lower is better). ` +
   `Ratio columns: hotcall ns / other ns (below 1.00 = hotcall faster).` +
   (data.hotcall ? "" : " **hotcall: pending (not run).**"));
-console.log("");
+out("");
 const head = ["case", ...RUNTIMES.map((rt) => `${TITLE[rt]} ns`), ...others.map((o) => `hotcall/${TITLE[o]}`)];
-console.log(`| ${head.join(" | ")} |`);
-console.log(`| ${head.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`);
+out(`| ${head.join(" | ")} |`);
+out(`| ${head.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`);
 for (const [k, name] of CASES) {
   const cells = RUNTIMES.map((rt) => (data[rt] ? fmt(med[rt][k]) : "pending"));
   const ratios = others.map((o) => ratio(med.hotcall[k], med[o][k]));
-  console.log(`| ${name} | ${cells.join(" | ")} | ${ratios.join(" | ")} |`);
+  out(`| ${name} | ${cells.join(" | ")} | ${ratios.join(" | ")} |`);
 }
 
 if (rounds > 1) {
-  console.log("");
-  console.log("Spread between rounds, (max - min) / median:");
-  console.log("");
-  console.log(`| case | ${present.map((rt) => TITLE[rt]).join(" | ")} |`);
-  console.log(`| --- | ${present.map(() => "---:").join(" | ")} |`);
+  out("");
+  out("Spread between rounds, (max - min) / median:");
+  out("");
+  out(`| case | ${present.map((rt) => TITLE[rt]).join(" | ")} |`);
+  out(`| --- | ${present.map(() => "---:").join(" | ")} |`);
   for (const [k, name] of CASES) {
     const cells = present.map((rt) => {
       const xs = data[rt][k];
       if (!xs) return "n/a";
       return `${Math.round(((Math.max(...xs) - Math.min(...xs)) / median(xs)) * 100)} %`;
     });
-    console.log(`| ${name} | ${cells.join(" | ")} |`);
+    out(`| ${name} | ${cells.join(" | ")} |`);
   }
 }
-console.log("");
-console.log(`Clocks: ${present.map((rt) => `${TITLE[rt]} ${clocks[rt]}`).join(", ")}.`);
+out("");
+out(`Clocks: ${present.map((rt) => `${TITLE[rt]} ${clocks[rt]}`).join(", ")}.`);
+
+// Rows where hotcall is not the fastest, each with its explanation.
+const notes = notesFile ? JSON.parse(readFileSync(notesFile, "utf8")) : {};
+const behind = [];
+for (const [k, name] of CASES) {
+  const mine = med.hotcall?.[k];
+  if (mine === undefined) continue;
+  const best = others.filter((o) => med[o]?.[k] !== undefined).sort((a, b) => med[a][k] - med[b][k])[0];
+  if (best && med[best][k] < mine) behind.push([k, name, mine, best]);
+}
+if (behind.length) {
+  out("");
+  out("Rows where hotcall is not the fastest (where the time goes, what would fix it):");
+  out("");
+  for (const [k, name, mine, best] of behind) {
+    const why = notes[k] ?? "no analysis written for this row yet.";
+    out(`- **${name}**: hotcall ${fmt(mine)} ns vs ${TITLE[best]} ${fmt(med[best][k])} ns. ${why}`);
+  }
+}
+
+if (jsonFile) {
+  const loadavg = (() => {
+    try {
+      return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+    } catch {
+      return "?";
+    }
+  })();
+  writeFileSync(jsonFile, JSON.stringify({
+    title: `FFI calls from JavaScript: median of ${rounds} round(s), ns per call`,
+    note: `Shared 2-vCPU machine, every runtime pinned to one core (taskset -c 1); load average after the run ${loadavg}.`,
+    cases: CASES,
+    runtimes: RUNTIMES.map((rt) => [rt, TITLE[rt]]),
+    median: med,
+  }, null, 1));
+}
+
+if (docFile) {
+  const BEGIN = "<!-- js-bench:begin -->";
+  const END = "<!-- js-bench:end -->";
+  const doc = readFileSync(docFile, "utf8");
+  const a = doc.indexOf(BEGIN);
+  const b = doc.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`${docFile}: no ${BEGIN} ... ${END} section`);
+  const chart = chartName ? `![ns per call per case and runtime](${chartName})\n\n` : "";
+  const body = `${BEGIN}\n<!-- written by benches/js/run.sh; edits here are overwritten -->\n\n${chart}${lines.join("\n")}\n`;
+  writeFileSync(docFile, doc.slice(0, a) + body + doc.slice(b));
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JS-level FFI benchmarks: hotcall vs Deno 2.x, Bun and Node (+ koffi).
 #
-#   benches/js/run.sh [--rounds N] [--scale X] [--runtimes hotcall,deno,bun,node] [--no-build]
+#   benches/js/run.sh [--rounds N] [--scale X] [--runtimes hotcall,deno,bun,node]
+#                     [--no-build] [--no-doc] [--cpu N]
 #
 # 1. builds bench_lib.c with `cc -O2 -shared -fPIC`;
 # 2. builds hotcall in release (`cargo build --release -p hotcall-cli`,
@@ -11,7 +12,15 @@
 # 4. runs each runtime's script once per round (runtimes interleaved within
 #    a round, so machine noise spreads over all of them);
 # 5. prints one Markdown table: the median over rounds per case and runtime,
-#    and hotcall's ratio to Deno, Bun and Node.
+#    and hotcall's ratio to Deno, Bun and Node, with the explanation of each
+#    row where hotcall is not the fastest (benches/js/notes.json);
+# 6. unless --no-doc, writes that table into docs/benchmarks.md (between the
+#    js-bench markers) and draws docs/benchmarks-js.svg with matplotlib
+#    (installed from PyPI into $JS_BENCH_TOOLS/py when missing).
+#
+# Every runtime runs pinned to one core (`taskset -c N`, default 1), so
+# the JIT and GC threads of a runtime compete with its main thread, not
+# with other processes' cores hopping.
 #
 # Default: 5 rounds at scale 1, about 3.5 minutes of benchmarking on 2
 # cores. Raw logs and JSON go to $OUT (default $CARGO_TARGET_DIR/js-bench,
@@ -28,13 +37,17 @@ ROUNDS=5
 SCALE=1
 RUNTIMES=hotcall,deno,bun,node
 BUILD=1
+DOC=1
+CPU=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --scale) SCALE=$2; shift 2 ;;
     --runtimes) RUNTIMES=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --no-doc) DOC=0; shift ;;
+    --cpu) CPU=$2; shift 2 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -94,6 +107,16 @@ VERSIONS="$OUT/versions.txt"
 } >"$VERSIONS"
 cat "$VERSIONS" >&2
 
+# ---- pinning
+PIN=()
+if command -v taskset >/dev/null 2>&1 && taskset -c "$CPU" true 2>/dev/null; then
+  PIN=(taskset -c "$CPU")
+  echo "Pinned: every runtime to CPU $CPU (taskset -c $CPU)" >>"$VERSIONS"
+else
+  log "taskset -c $CPU unavailable: runtimes are NOT pinned"
+  echo "Pinned: no (taskset unavailable)" >>"$VERSIONS"
+fi
+
 # ---- rounds
 run_one() { # runtime round
   local rt=$1 r=$2 f="$OUT/$1-round$2"
@@ -107,7 +130,7 @@ run_one() { # runtime round
     *) echo "run.sh: unknown runtime $rt" >&2; return 1 ;;
   esac
   log "round $r: $rt"
-  if timeout 300 "${cmd[@]}" >"$f.log" 2>&1; then
+  if timeout 300 "${PIN[@]}" "${cmd[@]}" >"$f.log" 2>&1; then
     grep '^{.*"results"' "$f.log" | tail -1 >"$f.json" || true
   else
     log "$rt round $r FAILED (see $f.log)"; tail -5 "$f.log" >&2
@@ -121,6 +144,19 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 log "benchmarks took $(( $(date +%s) - start )) s; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# ---- table
+# ---- table, doc and chart
 echo
-node "$HERE/report.mjs" --versions="$VERSIONS" "$OUT"/*.json
+REPORT=(node "$HERE/report.mjs" --versions="$VERSIONS" --notes="$HERE/notes.json" --json="$OUT/medians.json")
+if [ "$DOC" = 1 ]; then
+  REPORT+=(--doc="$ROOT/docs/benchmarks.md" --chart=benchmarks-js.svg)
+fi
+"${REPORT[@]}" "$OUT"/*.json
+if [ "$DOC" = 1 ]; then
+  PY="$TOOLS/py"
+  if ! PYTHONPATH="$PY" python3 -c 'import matplotlib' 2>/dev/null; then
+    log "installing matplotlib into $PY (PyPI)"
+    python3 -m pip install -q --target "$PY" 'matplotlib>=3.8' >&2
+  fi
+  PYTHONPATH="$PY" python3 "$HERE/chart.py" "$OUT/medians.json" "$ROOT/docs/benchmarks-js.svg"
+  log "wrote docs/benchmarks.md (js-bench section) and docs/benchmarks-js.svg"
+fi

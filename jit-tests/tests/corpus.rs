@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use hotcall_abi::{NativeType, Signature};
 use hotcall_jit::abi::result_buffer_size;
 use hotcall_jit::callback::Callback;
-use hotcall_jit::{v8_signature, FastResult, Jit, JitError};
+use hotcall_jit::{is_tail_jump, v8_signature, FastResult, Jit, JitError};
 use hotcall_jit_tests::corpus::{self, Rng, Value};
 use hotcall_jit_tests::marshal::{self, JUNK};
 use hotcall_jit_tests::slots::{v8_param_type, Slots};
@@ -187,9 +187,12 @@ fn fast_case(
 
 /// Every signature without structs through one batch of fast trampolines,
 /// called the way V8 calls them (through an invoker of the V8 signature).
-fn fast_corpus(direct: bool) {
+/// With `tail_jumps`, the signatures that allow it get the hand-emitted
+/// tail jump (`stubs/tail.rs`); without, every one is Cranelift's.
+fn fast_corpus(direct: bool, tail_jumps: bool) {
     let seed = ffi::seed();
     let mut jit = Jit::new().unwrap();
+    jit.set_tail_jumps(tail_jumps);
     let sigs = corpus_sigs();
     let fast: Vec<usize> = (0..sigs.len()).filter(|&i| !sigs[i].has_struct()).collect();
     assert!(
@@ -216,33 +219,47 @@ fn fast_corpus(direct: bool) {
             (&sigs[i], ffi::corpus_entry(i, false), mode)
         })
         .collect();
+    let tail = items
+        .iter()
+        .filter(|(sig, _, mode)| tail_jumps && is_tail_jump(jit.target().flavor(), sig, mode))
+        .count();
+    // The out-slot form always calls; the direct one must exercise both.
+    if tail_jumps && direct {
+        assert!(
+            tail > 10 && tail < items.len(),
+            "seed {seed:#x}: {tail} of {} fast signatures tail-jump",
+            items.len()
+        );
+    }
     let set = jit.fast_trampolines(&items).unwrap();
     let results = fast
         .iter()
         .enumerate()
         .map(|(k, &i)| (i, fast_case(&mut jit, set.pointer(k), i, &sigs[i], out(i))))
         .collect();
-    report(
-        if direct {
-            "fast Direct"
-        } else {
-            "fast OutSlot"
-        },
-        results,
-        fast.len(),
-    );
+    let label = match (direct, tail_jumps) {
+        (true, true) => format!("fast Direct ({tail} tail jumps)"),
+        (true, false) => "fast Direct (Cranelift only)".to_owned(),
+        (false, _) => "fast OutSlot".to_owned(),
+    };
+    report(&label, results, fast.len());
     drop(set);
     drop(out_slots);
 }
 
 #[test]
 fn fast_trampolines_direct() {
-    fast_corpus(true);
+    fast_corpus(true, true);
+}
+
+#[test]
+fn fast_trampolines_direct_without_tail_jumps() {
+    fast_corpus(true, false);
 }
 
 #[test]
 fn fast_trampolines_out_slot() {
-    fast_corpus(false);
+    fast_corpus(false, true);
 }
 
 #[test]

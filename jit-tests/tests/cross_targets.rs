@@ -16,6 +16,16 @@ fn check(target: CrossTarget) {
         );
         return;
     }
+    let tail = cross::Plan::new(ffi::seed()).tail_jumps(target);
+    assert!(
+        tail > 0,
+        "{}: no fast trampoline is a tail jump",
+        target.triple()
+    );
+    eprintln!(
+        "{}: {tail} of the fast trampolines are tail jumps",
+        target.triple()
+    );
     let cmp = cross::check_target(target, ffi::seed())
         .unwrap_or_else(|e| panic!("{}: build or run failed:\n{e}", target.triple()));
     let summary = cmp.summary(target.triple());

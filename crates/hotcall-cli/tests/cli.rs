@@ -88,7 +88,7 @@ fn add_on_apple_arm64_with_clif() {
     // ... and the VCode is arm64.
     assert!(text.contains("-- vcode\n"), "{text}");
     assert!(text.contains("mov x0, x1"), "{text}");
-    assert!(text.contains("blr x"), "{text}");
+    assert!(text.contains("br x16"), "{text}");
 }
 
 #[test]

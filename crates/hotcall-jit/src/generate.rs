@@ -8,7 +8,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{FuncId, Linkage, Module};
 use hotcall_abi::Signature;
 
-use crate::stubs::{fast, invoker, three_pointer_signature, thunk};
+use crate::stubs::{fast, invoker, tail, three_pointer_signature, thunk};
 use crate::target::AbiFlavor;
 use crate::{CodeRef, FastResult, JitError};
 
@@ -49,8 +49,27 @@ impl Default for Contexts {
 /// Builds and compiles `req` into `module`; `linkage` is `Export` for object
 /// files and `Local` for the JIT. Leaves the compiled function in
 /// `cx.ctx` (its `compiled_code()` holds the VCode text when disassembly
-/// was requested).
+/// was requested), except for a fast trampoline that is a tail jump: that
+/// one is emitted by `stubs/tail.rs` without Cranelift.
 pub fn define_stub<M: Module>(
+    module: &mut M,
+    flavor: AbiFlavor,
+    cx: &mut Contexts,
+    req: &StubRequest,
+    linkage: Linkage,
+) -> Result<FuncId, JitError> {
+    match tail_jump(flavor, req) {
+        Some((plan, target)) => {
+            tail::define(module, flavor, &plan, req.name, linkage, req.sig, target)
+        }
+        None => compile_stub(module, flavor, cx, req, linkage),
+    }
+}
+
+/// Builds `req` with Cranelift and compiles it into `module`, also a fast
+/// trampoline that could be a tail jump; leaves the compiled function in
+/// `cx.ctx`.
+pub(crate) fn compile_stub<M: Module>(
     module: &mut M,
     flavor: AbiFlavor,
     cx: &mut Contexts,
@@ -86,6 +105,18 @@ pub fn define_stub<M: Module>(
         .define_function(id, &mut cx.ctx)
         .map_err(|e| JitError::Codegen(format!("{}: {}", req.name, describe_module_error(e))))?;
     Ok(id)
+}
+
+/// The tail-jump plan of `req` and its C function, if `req` is a fast
+/// trampoline that can be one (`stubs/tail.rs`).
+pub(crate) fn tail_jump<'r>(
+    flavor: AbiFlavor,
+    req: &'r StubRequest,
+) -> Option<(tail::TailPlan, &'r CodeRef)> {
+    match &req.kind {
+        StubKind::Fast { target, result } => Some((tail::plan(flavor, req.sig, result)?, target)),
+        _ => None,
+    }
 }
 
 fn describe_module_error(e: cranelift_module::ModuleError) -> String {

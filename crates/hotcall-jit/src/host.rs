@@ -176,6 +176,14 @@ impl Jit {
         finish_batch(module, ids)
     }
 
+    /// Whether [`Jit::fast_trampolines`] emits tail jumps where the
+    /// signature allows (the default; `stubs/tail.rs`). Off, every
+    /// trampoline is compiled by Cranelift (`call` + `ret`): for
+    /// benchmarks and tests that compare the two forms.
+    pub fn set_tail_jumps(&mut self, on: bool) {
+        self.templates.tail_jumps = on;
+    }
+
     /// How many distinct trampoline shapes Cranelift has compiled so far
     /// (the rest were instantiated from templates).
     pub fn compiled_trampoline_shapes(&self) -> usize {

@@ -30,6 +30,7 @@ pub use generate::{StubKind, StubRequest};
 pub use host::{DispatcherFn, InvokerFn, Jit, StubSet};
 pub use stubs::fast::{v8_signature, TYPED_ARRAY_DATA_OFFSET};
 pub use stubs::invoker::SLOT_SIZE;
+pub use stubs::tail::is_tail_jump;
 pub use target::{AbiFlavor, Target, SUPPORTED_TRIPLES};
 
 /// Where generated code finds a function or datum.

@@ -7,6 +7,10 @@
 //!
 //! The addresses reach the module as imported symbols with batch-unique
 //! names, resolved at finalize time through a lookup table of the batch.
+//!
+//! Shapes that are tail jumps (`stubs/tail.rs`) bypass the cache: their
+//! few bytes are emitted directly with the C function's address baked in,
+//! which is cheaper than looking a template up.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,8 +22,8 @@ use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Linkage, Module, ModuleReloc, ModuleRelocTarget};
 use hotcall_abi::{NativeType, Signature};
 
-use crate::generate::{define_stub, Contexts, StubKind, StubRequest};
-use crate::stubs::fast;
+use crate::generate::{compile_stub, Contexts, StubKind, StubRequest};
+use crate::stubs::{fast, tail};
 use crate::target::AbiFlavor;
 use crate::{CodeRef, FastResult, JitError};
 
@@ -50,9 +54,19 @@ struct Template {
 }
 
 /// The per-`Jit` cache of trampoline templates.
-#[derive(Default)]
 pub(crate) struct Templates {
     by_shape: HashMap<(Signature, bool), Template>,
+    /// Emit tail jumps where possible (else Cranelift compiles every shape).
+    pub(crate) tail_jumps: bool,
+}
+
+impl Default for Templates {
+    fn default() -> Templates {
+        Templates {
+            by_shape: HashMap::new(),
+            tail_jumps: true,
+        }
+    }
 }
 
 /// One trampoline to define in a batch.
@@ -80,6 +94,21 @@ impl Templates {
         i: usize,
         req: &TrampolineRequest,
     ) -> Result<FuncId, JitError> {
+        let stub_name = format!("stub{i}");
+        if req.out_slot.is_none() && self.tail_jumps {
+            if let Some(plan) = tail::plan(flavor, req.sig, &FastResult::Direct) {
+                let target = CodeRef::Address(req.target as u64);
+                return tail::define(
+                    module,
+                    flavor,
+                    &plan,
+                    &stub_name,
+                    Linkage::Local,
+                    req.sig,
+                    &target,
+                );
+            }
+        }
         let target_name = format!("hotcall.target.{i}");
         let out_name = format!("hotcall.out.{i}");
         {
@@ -93,7 +122,6 @@ impl Templates {
             Some(_) => FastResult::OutSymbol(out_name.clone()),
             None => FastResult::Direct,
         };
-        let stub_name = format!("stub{i}");
         let key = (canonical(req.sig), req.out_slot.is_some());
         if let Some(template) = self.by_shape.get(&key) {
             return instantiate(
@@ -111,7 +139,7 @@ impl Templates {
             target: CodeRef::Symbol(target_name),
             result,
         };
-        let id = define_stub(
+        let id = compile_stub(
             module,
             flavor,
             cx,

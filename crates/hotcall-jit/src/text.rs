@@ -5,7 +5,8 @@ use cranelift_module::Linkage;
 use cranelift_object::{ObjectBuilder, ObjectModule};
 pub use target_lexicon::BinaryFormat;
 
-use crate::generate::{define_stub, Contexts, StubRequest};
+use crate::generate::{define_stub, tail_jump, Contexts, StubRequest};
+use crate::stubs::tail;
 use crate::target::Target;
 use crate::JitError;
 
@@ -27,8 +28,13 @@ fn object_module(target: &Target, name: &str) -> Result<ObjectModule, JitError> 
     Ok(ObjectModule::new(builder))
 }
 
-/// Generates `req` for `target` and returns its IR and machine code as text.
+/// Generates `req` for `target` and returns its IR and machine code as text
+/// (for a tail-jump trampoline: its signature and the hand-emitted
+/// instructions with their bytes).
 pub fn stub_text(target: &Target, req: &StubRequest) -> Result<StubText, JitError> {
+    if let Some((plan, c_fn)) = tail_jump(target.flavor(), req) {
+        return Ok(tail::text(target.flavor(), &plan, req.sig, c_fn));
+    }
     let mut module = object_module(target, "hotcall_text")?;
     let mut cx = Contexts::default();
     cx.ctx.set_disasm(true);

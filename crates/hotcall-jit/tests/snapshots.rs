@@ -106,6 +106,27 @@ fn signatures() -> Vec<(&'static str, Signature)> {
             sig(vec![Buffer, USize, USize, Function], Void),
         ),
         ("pointer_to_function", sig(vec![Pointer], Function)),
+        // Tail-jump boundaries (`stubs/tail.rs`): narrow ints extended on
+        // the way in with a 32-bit result; the last integer count that
+        // stays in registers with the receiver (5 on SysV, 7 on aarch64)
+        // and the first that does not; Win64's 3 positional arguments
+        // (floats shifted) and 4; floats that stay in place on SysV and
+        // aarch64.
+        ("narrow_to_i32", sig(vec![U8, I8, U16, I16], I32)),
+        ("bool_i8_to_u32", sig(vec![Bool, I8], U32)),
+        ("ints5", sig(vec![I64; 5], I64)),
+        ("ints6", sig(vec![I64; 6], I64)),
+        ("ints7", sig(vec![I32; 7], I32)),
+        ("ints8", sig(vec![I32; 8], I32)),
+        ("f32x3_to_f32", sig(vec![F32, F32, F32], F32)),
+        (
+            "f64_i32_f32_u64_to_void",
+            sig(vec![F64, I32, F32, U64], Void),
+        ),
+        (
+            "doubles8_buffer_to_f64",
+            sig(vec![F64, F64, F64, F64, F64, F64, F64, F64, Buffer], F64),
+        ),
         // Register exhaustion: stack arguments on every target.
         ("ints10", sig(vec![I64; 10], I64)),
         ("doubles10", sig(vec![F64; 10], F64)),

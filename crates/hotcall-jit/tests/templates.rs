@@ -1,5 +1,8 @@
 //! Trampolines of a shape seen before are instantiated from its template:
 //! each instance must call its own C function and store to its own out-slot.
+//! The template tests turn tail jumps off (`Jit::set_tail_jumps(false)`),
+//! since tail-jump shapes are emitted without Cranelift and never become
+//! templates; the last test checks that.
 
 use std::ffi::c_void;
 
@@ -32,9 +35,40 @@ fn as_fast<F: Copy>(ptr: *const u8) -> F {
     unsafe { std::mem::transmute_copy(&ptr) }
 }
 
+/// A `Jit` that compiles every trampoline with Cranelift (templates).
+fn cranelift_only() -> Jit {
+    let mut jit = Jit::new().unwrap();
+    jit.set_tail_jumps(false);
+    jit
+}
+
+#[test]
+fn tail_jump_shapes_need_no_cranelift_and_call_their_own_target() {
+    let mut jit = Jit::new().unwrap();
+    let sig = Signature::new(vec![T::I32, T::I32], T::I32);
+    assert!(hotcall_jit::is_tail_jump(
+        jit.target().flavor(),
+        &sig,
+        &FastResult::Direct
+    ));
+    let fns = [
+        add as *const c_void,
+        sub as *const c_void,
+        mul as *const c_void,
+    ];
+    let items: Vec<_> = fns.iter().map(|&f| (&sig, f, FastResult::Direct)).collect();
+    let set = jit.fast_trampolines(&items).unwrap();
+    assert_eq!(jit.compiled_trampoline_shapes(), 0, "no Cranelift compile");
+    let null = std::ptr::null();
+    let got: Vec<i32> = (0..3)
+        .map(|i| as_fast::<FastI32>(set.pointer(i))(null, 7, 5, null))
+        .collect();
+    assert_eq!(got, vec![12, 2, 35]);
+}
+
 #[test]
 fn same_shape_in_one_batch_calls_each_target() {
-    let mut jit = Jit::new().unwrap();
+    let mut jit = cranelift_only();
     let sig = Signature::new(vec![T::I32, T::I32], T::I32);
     let fns = [
         add as *const c_void,
@@ -57,7 +91,7 @@ fn same_shape_in_one_batch_calls_each_target() {
 
 #[test]
 fn templates_survive_across_batches_and_out_slots_are_per_symbol() {
-    let mut jit = Jit::new().unwrap();
+    let mut jit = cranelift_only();
     let sig = Signature::new(vec![T::I64, T::U8], T::I64);
     let mut slots = [0i64; 2];
     let first = jit
@@ -84,7 +118,7 @@ fn templates_survive_across_batches_and_out_slots_are_per_symbol() {
 
 #[test]
 fn direct_and_out_slot_results_are_distinct_shapes() {
-    let mut jit = Jit::new().unwrap();
+    let mut jit = cranelift_only();
     let sig = Signature::new(vec![T::I32, T::I32], T::I32);
     let mut slot = 0i32;
     let set = jit
@@ -120,7 +154,7 @@ extern "C" fn add_i64(a: i64, b: i64) -> i64 {
 
 #[test]
 fn types_passed_alike_share_a_template() {
-    let mut jit = Jit::new().unwrap();
+    let mut jit = cranelift_only();
     let sig_i32 = Signature::new(vec![T::I32, T::I32], T::I32);
     let sig_u32 = Signature::new(vec![T::U32, T::U32], T::U32);
     let sig_ptr = Signature::new(vec![T::Pointer, T::USize], T::Pointer);

@@ -156,6 +156,14 @@ pub fn extra_signatures() -> Vec<Signature> {
             I16,
         ),
         Signature::new(cat(&f64x8, &[F32, U8, F32, I8, F64, Bool, F32, I16]), U8),
+        // Tail-jump trampolines (`stubs/tail.rs`): narrow ints extended
+        // on the way in (Apple's clang relies on it) with a 32-bit result;
+        // Win64's positional shift of floats next to extended ints and a
+        // buffer load; the last integer count in registers on aarch64.
+        Signature::new(vec![U8, I8, U16, I16, Bool], I32),
+        Signature::new(vec![F32, I16, F64], F64),
+        Signature::new(vec![Buffer, F64, U8], U32),
+        Signature::new(vec![I32; 7], I64),
     ]
 }
 
@@ -269,6 +277,19 @@ fn place_buffers(args: &[Value], arena: &mut Vec<u64>) -> Vec<Option<usize>> {
 }
 
 impl Plan {
+    /// How many of the plan's direct fast trampolines are tail jumps on
+    /// `target` (the rest are compiled by Cranelift).
+    pub fn tail_jumps(&self, target: CrossTarget) -> usize {
+        let flavor = Target::parse(target.triple())
+            .expect("supported target")
+            .flavor();
+        self.cases
+            .iter()
+            .filter(|c| !c.sig.has_struct())
+            .filter(|c| hotcall_jit::is_tail_jump(flavor, &c.sig, &FastResult::Direct))
+            .count()
+    }
+
     /// The corpus of `seed` followed by [`extra_signatures`].
     pub fn new(seed: u64) -> Plan {
         let sigs = (0..corpus::COUNT)

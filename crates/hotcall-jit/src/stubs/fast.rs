@@ -8,7 +8,9 @@
 //! `FastApiTypedArray*` (`{ size_t length; T* data; }`, data at offset 8;
 //! an empty view becomes a null pointer, as on the slow path).
 //! Cranelift only emits tail calls between functions of its own `tail`
-//! convention, so the trampoline calls and returns.
+//! convention, so this trampoline calls and returns; signatures that need
+//! nothing but register moves get the hand-emitted tail jump of
+//! [`super::tail`] instead (chosen in `generate::define_stub`).
 
 use cranelift_codegen::ir::{
     types, AbiParam, InstBuilder, Signature as ClifSignature, Type, Value,

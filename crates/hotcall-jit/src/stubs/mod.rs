@@ -3,6 +3,7 @@
 
 pub mod fast;
 pub mod invoker;
+pub mod tail;
 pub mod thunk;
 
 use cranelift_codegen::ir::{types, AbiParam, InstBuilder, Signature as ClifSignature, Value};
