@@ -80,6 +80,8 @@ impl Templates {
         i: usize,
         req: &TrampolineRequest,
     ) -> Result<FuncId, JitError> {
+        // Before the shape key is built (define_stub checks again).
+        hotcall_abi::limits::check_signature(req.sig).map_err(JitError::OverLimit)?;
         let target_name = format!("hotcall.target.{i}");
         let out_name = format!("hotcall.out.{i}");
         {
