@@ -460,3 +460,183 @@ lib.close();
 assertEq(await pending, 2, "a call in flight survives close()");
 "#);
 }
+
+// ---- what V8 is told about fast calls vs what the trampoline expects ----
+
+use hotcall_abi::{NativeType, Signature};
+use hotcall_jit::{v8_signature, FastResult};
+use hotcall_v8::fast::{registered_fast_types, RegisteredType, ResultKind};
+
+/// V8's name of a registered type (`CTypeInfo::Type` and `SequenceType`
+/// numbers as declared in `v8-fast-api-calls.h`).
+fn v8_type_name(t: RegisteredType) -> String {
+    let base = match t.ctype {
+        0 => "Void",
+        1 => "Bool",
+        2 => "Uint8",
+        3 => "Int32",
+        4 => "Uint32",
+        5 => "Int64",
+        6 => "Uint64",
+        7 => "Float32",
+        8 => "Float64",
+        9 => "Pointer",
+        10 => "V8Value",
+        11 => "SeqOneByteString",
+        255 => "CallbackOptions",
+        n => return format!("UnknownType{n}"),
+    };
+    match t.sequence {
+        0 => base.to_owned(),
+        1 => format!("Sequence({base})"),
+        2 => format!("TypedArray({base})"),
+        3 => format!("ArrayBuffer({base})"),
+        n => format!("UnknownSequence{n}({base})"),
+    }
+}
+
+/// How a value of a V8 fast-call type reaches the C++ callback (here: the
+/// trampoline), by V8's fast-call convention: (class, bytes, signed).
+/// A `Uint8Array` arrives as a pointer to a `FastApiTypedArray<uint8_t>`
+/// (other sequences are not expected); the receiver and the options as
+/// pointers.
+fn machine_of_v8(t: RegisteredType) -> (&'static str, usize, bool) {
+    match (t.sequence, t.ctype) {
+        (0, _) => {}
+        (2, 2) => return ("FastApiTypedArray<uint8_t>*", 8, false),
+        _ => return ("unexpected sequence", 0, false),
+    }
+    match t.ctype {
+        0 => ("void", 0, false),
+        1 => ("bool", 1, false),
+        3 => ("int", 4, true),
+        4 => ("int", 4, false),
+        5 | 6 | 9 | 10 | 255 => ("int", 8, false),
+        7 => ("float", 4, false),
+        8 => ("float", 8, false),
+        _ => ("unexpected", 0, false),
+    }
+}
+
+/// The same for the FFI types the generator's `v8_signature` uses.
+fn machine_of_ffi(t: &NativeType) -> (&'static str, usize, bool) {
+    match t {
+        NativeType::Void => ("void", 0, false),
+        NativeType::Bool => ("bool", 1, false),
+        NativeType::I32 => ("int", 4, true),
+        NativeType::U32 => ("int", 4, false),
+        NativeType::I64 | NativeType::U64 | NativeType::Pointer => ("int", 8, false),
+        NativeType::F32 => ("float", 4, false),
+        NativeType::F64 => ("float", 8, false),
+        _ => ("unexpected", 0, false),
+    }
+}
+
+/// Every scalar FFI type name but void.
+fn scalar_names() -> Vec<&'static str> {
+    vec![
+        "bool", "u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "usize", "isize", "f32",
+        "f64", "pointer", "buffer", "function",
+    ]
+}
+
+fn scalar(name: &str) -> NativeType {
+    NativeType::from_name(name).unwrap()
+}
+
+/// The table `jit-tests` builds its fast-call slots from (it cannot link
+/// V8): one line per FFI type, the V8 argument and return types hotcall-v8
+/// registers, read back from V8's `CFunctionInfo`.
+const V8_TABLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../jit-tests/src/v8_fast_types.txt"
+);
+
+fn v8_table_from_v8() -> String {
+    let mut out = String::from(
+        "# Written by crates/hotcall-v8/tests/ffi.rs (HOTCALL_BLESS=1) from what V8 was\n\
+         # told: FFI type, V8 fast-call argument type, V8 fast-call return type (Void:\n\
+         # the result goes through the out slot). Read by jit-tests/src/slots.rs.\n",
+    );
+    for name in scalar_names() {
+        let ty = scalar(name);
+        let info = registered_fast_types(&Signature::new(vec![ty.clone()], ty)).unwrap();
+        assert_eq!(info.args.len(), 3, "{name}: receiver, argument, options");
+        out.push_str(&format!(
+            "{name} {} {}\n",
+            v8_type_name(info.args[1]),
+            v8_type_name(info.ret)
+        ));
+    }
+    out
+}
+
+#[test]
+fn jit_tests_fast_type_table_is_what_v8_was_told() {
+    let want = v8_table_from_v8();
+    if std::env::var_os("HOTCALL_BLESS").is_some() {
+        std::fs::write(V8_TABLE, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(V8_TABLE).unwrap();
+    assert_eq!(
+        have, want,
+        "{V8_TABLE} differs from what V8 is told; HOTCALL_BLESS=1 rewrites it"
+    );
+}
+
+#[test]
+fn fast_trampolines_expect_what_v8_was_told() {
+    let names = scalar_names();
+    let mut sigs: Vec<Signature> = Vec::new();
+    for name in &names {
+        // Each type as the only parameter, next to others, and as the result.
+        sigs.push(Signature::new(vec![scalar(name)], NativeType::Void));
+        sigs.push(Signature::new(
+            vec![NativeType::I32, scalar(name), NativeType::F64],
+            NativeType::I32,
+        ));
+        sigs.push(Signature::new(vec![], scalar(name)));
+    }
+    sigs.push(Signature::new(
+        names.iter().map(|n| scalar(n)).collect(),
+        NativeType::F32,
+    ));
+    sigs.push(Signature::new(vec![], NativeType::Void));
+    for sig in &sigs {
+        let told = registered_fast_types(sig).unwrap();
+        // hotcall-v8 passes results the way ResultKind says.
+        let mode = match ResultKind::of(&sig.result) {
+            ResultKind::Direct => FastResult::Direct,
+            _ => FastResult::OutSlot(0),
+        };
+        let expects = v8_signature(sig, &mode).unwrap();
+        // V8 also passes the receiver first and the options last.
+        assert_eq!(told.args.len(), sig.params.len() + 2, "{sig}");
+        assert_eq!(expects.params.len(), told.args.len(), "{sig}");
+        assert_eq!(told.args[0].ctype, 10, "{sig}: receiver is V8Value");
+        assert_eq!(told.args.last().unwrap().ctype, 255, "{sig}: options last");
+        for (i, (t, e)) in told.args.iter().zip(&expects.params).enumerate() {
+            // The trampoline reads a buffer argument as a FastApiTypedArray*
+            // (data at TYPED_ARRAY_DATA_OFFSET), whatever v8_signature calls it.
+            let is_buffer = i >= 1 && sig.params.get(i - 1) == Some(&NativeType::Buffer);
+            let expected = if is_buffer {
+                ("FastApiTypedArray<uint8_t>*", 8, false)
+            } else {
+                machine_of_ffi(e)
+            };
+            assert_eq!(
+                machine_of_v8(*t),
+                expected,
+                "{sig}: argument {i}: V8 is told {}, the trampoline expects {e}",
+                v8_type_name(*t)
+            );
+        }
+        assert_eq!(
+            machine_of_v8(told.ret),
+            machine_of_ffi(&expects.result),
+            "{sig}: V8 is told it returns {}, the trampoline returns {}",
+            v8_type_name(told.ret),
+            expects.result
+        );
+    }
+}
