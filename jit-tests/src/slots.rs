@@ -25,22 +25,78 @@ pub struct FakeOptions {
     pub wasm_memory: *mut c_void,
 }
 
-/// The type V8 passes a parameter of FFI type `ty` as in a fast call
-/// (written from V8's `CTypeInfo` rules, independently of the generator):
-/// `None` for structs, which have no fast path.
-pub fn v8_param_type(ty: &NativeType) -> Option<NativeType> {
+/// What hotcall-v8 tells V8 about fast calls, per FFI type: the V8
+/// argument and return types read back from V8's `CFunctionInfo` by
+/// `crates/hotcall-v8/tests/ffi.rs`, which checks this file against V8 (this
+/// crate cannot link V8). Not the generator's own table: a mismatch between
+/// what V8 is told and what the trampoline expects shows up here.
+const V8_FAST_TYPES: &str = include_str!("v8_fast_types.txt");
+
+/// The FFI type that a V8 fast-call type name stands for here: the width
+/// and signedness V8 passes it with (a `TypedArray` as the address of its
+/// `FastApiTypedArray`).
+fn from_v8_name(name: &str) -> NativeType {
     use NativeType::*;
-    Some(match ty {
-        Bool => Bool,
-        I8 | I16 | I32 => I32,
-        U8 | U16 | U32 => U32,
-        I64 | ISize => I64,
-        U64 | USize => U64,
-        F32 => F32,
-        F64 => F64,
-        Pointer | Function | Buffer => Pointer,
-        Void | Struct(_) => return None,
-    })
+    match name {
+        "Void" => Void,
+        "Bool" => Bool,
+        "Int32" => I32,
+        "Uint32" => U32,
+        "Int64" => I64,
+        "Uint64" => U64,
+        "Float32" => F32,
+        "Float64" => F64,
+        "TypedArray(Uint8)" => Pointer,
+        other => panic!("v8_fast_types.txt: unexpected V8 type {other}"),
+    }
+}
+
+/// `(argument, return)` V8 type names of FFI type `ty`; `None` for structs
+/// and void, which have no fast-call argument.
+fn v8_fast_types(ty: &NativeType) -> Option<(&'static str, &'static str)> {
+    if matches!(ty, NativeType::Void | NativeType::Struct(_)) {
+        return None;
+    }
+    let name = ty.to_string();
+    let line = V8_FAST_TYPES
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find(|l| l.split_whitespace().next() == Some(name.as_str()))
+        .unwrap_or_else(|| panic!("v8_fast_types.txt has no line for {name}"));
+    let mut cols = line.split_whitespace().skip(1);
+    Some((cols.next()?, cols.next()?))
+}
+
+/// The type V8 passes a parameter of FFI type `ty` as in a fast call (from
+/// [`V8_FAST_TYPES`]): `None` for structs, which have no fast path. 64-bit
+/// ints and pointers come as `U64`/`I64`, buffers as a pointer.
+pub fn v8_param_type(ty: &NativeType) -> Option<NativeType> {
+    v8_fast_types(ty).map(|(arg, _)| from_v8_name(arg))
+}
+
+/// The type V8 takes a result of FFI type `ty` back as from a fast call
+/// (from [`V8_FAST_TYPES`]); `None` when hotcall passes it through the out
+/// slot instead (V8 is told `Void`) and for structs.
+pub fn v8_return_type(ty: &NativeType) -> Option<NativeType> {
+    if *ty == NativeType::Void {
+        return Some(NativeType::Void);
+    }
+    match v8_fast_types(ty)?.1 {
+        "Void" => None,
+        other => Some(from_v8_name(other)),
+    }
+}
+
+/// True if V8 passes `a` and `b` alike in a fast call: same class and
+/// width, and for 32-bit and narrower ints the same signedness (a pointer
+/// and a 64-bit int are both one 64-bit integer register).
+pub fn same_fast_call_type(a: &NativeType, b: &NativeType) -> bool {
+    use NativeType::*;
+    let class = |t: &NativeType| match t {
+        I64 | U64 | Pointer => "int64".to_owned(),
+        other => other.to_string(),
+    };
+    class(a) == class(b)
 }
 
 /// The fake receiver V8 would pass (never dereferenced).

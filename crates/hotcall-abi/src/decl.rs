@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use crate::error::{DeclErrorKind, TypePosition};
+use crate::limits::{self, Limit, TypeBudget};
 use crate::{DeclError, NativeType, Signature, StructType};
 
 /// A type as written in a declaration, before validation.
@@ -24,16 +25,44 @@ pub enum TypeExpr {
     Cycle,
     /// Anything else; the string describes what was found.
     Invalid(String),
+    /// A type the reader stopped reading because it is over a limit (too
+    /// deep, too many fields or types): readers check the limits while
+    /// reading, before they allocate, and leave this in its place.
+    OverLimit(Limit),
 }
 
 impl TypeExpr {
-    /// Reads a type expression from JSON (`"u8"` or `{"struct": [...]}`).
+    /// Reads a type expression from JSON (`"u8"` or `{"struct": [...]}`),
+    /// counting it against a budget of its own.
     pub fn from_json(value: &Value) -> TypeExpr {
+        TypeExpr::from_json_counted(value, &mut TypeBudget::default())
+    }
+
+    /// As [`TypeExpr::from_json`], counting every type read against `budget`
+    /// (one budget per declaration). Stops at the limits: a struct too deep,
+    /// with too many fields or past the budget becomes [`TypeExpr::OverLimit`].
+    pub fn from_json_counted(value: &Value, budget: &mut TypeBudget) -> TypeExpr {
+        TypeExpr::from_json_at(value, 1, budget)
+    }
+
+    fn from_json_at(value: &Value, depth: usize, budget: &mut TypeBudget) -> TypeExpr {
         match value {
             Value::String(s) => TypeExpr::Name(s.clone()),
             Value::Object(map) => match map.get("struct") {
                 Some(Value::Array(fields)) if map.len() == 1 => {
-                    TypeExpr::Struct(fields.iter().map(TypeExpr::from_json).collect())
+                    if let Err(limit) = limits::check_depth(depth)
+                        .and_then(|()| limits::check_field_count(fields.len() as u64))
+                    {
+                        return TypeExpr::OverLimit(limit);
+                    }
+                    let mut out = Vec::with_capacity(fields.len());
+                    for field in fields {
+                        if let Err(limit) = budget.take() {
+                            return TypeExpr::OverLimit(limit);
+                        }
+                        out.push(TypeExpr::from_json_at(field, depth + 1, budget));
+                    }
+                    TypeExpr::Struct(out)
                 }
                 _ => TypeExpr::Invalid(value.to_string()),
             },
@@ -41,9 +70,25 @@ impl TypeExpr {
         }
     }
 
-    /// Validates this expression as the type at `position` of `symbol`.
+    /// Validates this expression as the type at `position` of `symbol`,
+    /// counting it against a budget of its own.
     pub fn resolve(&self, symbol: &str, position: &TypePosition) -> Result<NativeType, DeclError> {
-        let ty = self.resolve_inner(symbol, position)?;
+        let mut budget = TypeBudget::default();
+        budget
+            .take()
+            .map_err(|l| DeclError::limit(symbol, Some(position), l))?;
+        self.resolve_counted(symbol, position, &mut budget)
+    }
+
+    /// As [`TypeExpr::resolve`], counting the fields read against `budget`
+    /// (the caller has counted this expression itself).
+    fn resolve_counted(
+        &self,
+        symbol: &str,
+        position: &TypePosition,
+        budget: &mut TypeBudget,
+    ) -> Result<NativeType, DeclError> {
+        let ty = self.resolve_inner(symbol, position, 1, budget)?;
         if ty == NativeType::Void && *position != TypePosition::Result {
             return Err(DeclError::at(
                 symbol,
@@ -58,6 +103,8 @@ impl TypeExpr {
         &self,
         symbol: &str,
         position: &TypePosition,
+        depth: usize,
+        budget: &mut TypeBudget,
     ) -> Result<NativeType, DeclError> {
         let err = |kind| Err(DeclError::at(symbol, position, kind));
         match self {
@@ -67,13 +114,22 @@ impl TypeExpr {
             },
             TypeExpr::Cycle => err(DeclErrorKind::RecursiveStruct),
             TypeExpr::Invalid(got) => err(DeclErrorKind::MalformedType(got.clone())),
+            TypeExpr::OverLimit(limit) => err(DeclErrorKind::Limit(limit.clone())),
             TypeExpr::Struct(fields) => {
+                if let Err(limit) = limits::check_depth(depth)
+                    .and_then(|()| limits::check_field_count(fields.len() as u64))
+                {
+                    return err(DeclErrorKind::Limit(limit));
+                }
                 if fields.is_empty() {
                     return err(DeclErrorKind::EmptyStruct);
                 }
                 let mut resolved = Vec::with_capacity(fields.len());
                 for field in fields {
-                    let ty = field.resolve_inner(symbol, position)?;
+                    if let Err(limit) = budget.take() {
+                        return err(DeclErrorKind::Limit(limit));
+                    }
+                    let ty = field.resolve_inner(symbol, position, depth + 1, budget)?;
                     if ty == NativeType::Void {
                         return err(DeclErrorKind::VoidField);
                     }
@@ -223,11 +279,19 @@ fn parse_function_parts(
             ))
         }
     };
-    let result_expr = match obj.get("result") {
-        Some(v) => TypeExpr::from_json(v),
-        None => return Err(DeclError::malformed(name, "missing \"result\"")),
+    limits::check_parameter_count(params.len() as u64)
+        .map_err(|l| DeclError::limit(name, None, l))?;
+    let Some(result) = obj.get("result") else {
+        return Err(DeclError::malformed(name, "missing \"result\""));
     };
-    let exprs: Vec<TypeExpr> = params.iter().map(TypeExpr::from_json).collect();
+    // One budget for the whole declaration; signature_from_exprs counts
+    // the parameters and the result themselves.
+    let mut budget = TypeBudget::default();
+    let exprs: Vec<TypeExpr> = params
+        .iter()
+        .map(|p| TypeExpr::from_json_counted(p, &mut budget))
+        .collect();
+    let result_expr = TypeExpr::from_json_counted(result, &mut budget);
     let signature = signature_from_exprs(name, &exprs, &result_expr)?;
     let nonblocking = match obj.get("nonblocking") {
         None | Some(Value::Null) => false,
@@ -242,17 +306,28 @@ fn parse_function_parts(
     Ok((signature, nonblocking))
 }
 
-/// Validates parameter and result expressions into a [`Signature`].
+/// Validates parameter and result expressions into a [`Signature`],
+/// checking the limits of [`crate::limits`] (the parameter count first).
 pub fn signature_from_exprs(
     symbol: &str,
     params: &[TypeExpr],
     result: &TypeExpr,
 ) -> Result<Signature, DeclError> {
-    let params = params
-        .iter()
-        .enumerate()
-        .map(|(i, p)| p.resolve(symbol, &TypePosition::Parameter(i)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let result = result.resolve(symbol, &TypePosition::Result)?;
-    Ok(Signature::new(params, result))
+    limits::check_parameter_count(params.len() as u64)
+        .map_err(|l| DeclError::limit(symbol, None, l))?;
+    let mut budget = TypeBudget::default();
+    let mut resolved = Vec::with_capacity(params.len());
+    for (i, p) in params.iter().chain([result]).enumerate() {
+        let position = if i < params.len() {
+            TypePosition::Parameter(i)
+        } else {
+            TypePosition::Result
+        };
+        budget
+            .take()
+            .map_err(|l| DeclError::limit(symbol, Some(&position), l))?;
+        resolved.push(p.resolve_counted(symbol, &position, &mut budget)?);
+    }
+    let result = resolved.pop().expect("the result was resolved last");
+    Ok(Signature::new(resolved, result))
 }

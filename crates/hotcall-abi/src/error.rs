@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::limits::Limit;
+
 /// Where in a declaration a type stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TypePosition {
@@ -37,6 +39,8 @@ pub enum DeclErrorKind {
     MalformedType(String),
     /// The declaration object itself is malformed (missing `parameters`, ...).
     Malformed(String),
+    /// The declaration is over one of the limits of [`crate::limits`].
+    Limit(Limit),
 }
 
 /// An invalid declaration, naming the symbol, the position and the type.
@@ -53,6 +57,16 @@ impl DeclError {
             symbol: symbol.to_owned(),
             position: Some(position.clone()),
             kind,
+        }
+    }
+
+    /// A declaration of `symbol` over `limit`, at `position` if it is
+    /// inside a type (a parameter count has no position).
+    pub fn limit(symbol: &str, position: Option<&TypePosition>, limit: Limit) -> DeclError {
+        DeclError {
+            symbol: symbol.to_owned(),
+            position: position.cloned(),
+            kind: DeclErrorKind::Limit(limit),
         }
     }
 
@@ -91,6 +105,7 @@ impl fmt::Display for DeclError {
                 write!(f, "expected a type name or {{struct: [...]}}, got {got}")
             }
             DeclErrorKind::Malformed(what) => f.write_str(what),
+            DeclErrorKind::Limit(limit) => write!(f, "{limit}"),
         }
     }
 }

@@ -8,10 +8,13 @@
 //! * [`decl`]: parsing and validating declarations of the same shape as the
 //!   JavaScript ones (`{ parameters, result, nonblocking, ... }`).
 //!
+//! * [`limits`]: the largest declaration accepted.
+//!
 //! Nothing here depends on an engine or a code generator.
 
 pub mod decl;
 mod error;
+pub mod limits;
 mod types;
 
 pub use decl::{parse_symbols, ForeignFunction, ForeignStatic, ForeignSymbol, TypeExpr};

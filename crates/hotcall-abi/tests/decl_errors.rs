@@ -241,3 +241,166 @@ fn definitions_reject_nonblocking_where_not_allowed() {
         r#"Invalid FFI declaration of symbol "UnsafeCallback": the definition must be an object"#
     );
 }
+
+// ---- limits (hotcall_abi::limits, docs/limits.md) ----
+
+/// `{struct: [inner]}` around `inner`, `depth` levels in all (JSON).
+fn nested_json(depth: usize) -> Value {
+    let mut v = json!({"struct": ["u8"]});
+    for _ in 1..depth {
+        v = json!({ "struct": [v] });
+    }
+    v
+}
+
+fn nested_expr(depth: usize) -> TypeExpr {
+    let mut t = TypeExpr::Struct(vec![TypeExpr::Name("u8".into())]);
+    for _ in 1..depth {
+        t = TypeExpr::Struct(vec![t]);
+    }
+    t
+}
+
+fn function(params: Vec<Value>, result: Value) -> Value {
+    json!({"f": {"parameters": params, "result": result}})
+}
+
+#[test]
+fn declarations_over_the_limits_have_exact_messages() {
+    // The numbers are written out: 255, 1023, 63 and 4096 are the documented limits.
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "256 parameters",
+            function(vec![json!("i32"); 256], json!("void")),
+            r#"Invalid FFI declaration of symbol "f": 256 parameters, more than the limit of 255"#,
+        ),
+        (
+            "70000 parameters",
+            function(vec![json!("u8"); 70_000], json!("void")),
+            r#"Invalid FFI declaration of symbol "f": 70000 parameters, more than the limit of 255"#,
+        ),
+        (
+            "the parameter count is checked before the types",
+            function(vec![json!("nonsense"); 300], json!("void")),
+            r#"Invalid FFI declaration of symbol "f": 300 parameters, more than the limit of 255"#,
+        ),
+        (
+            "struct of 1024 fields",
+            function(vec![json!({"struct": vec!["u8"; 1024]})], json!("void")),
+            r#"Invalid FFI declaration of symbol "f", parameter 0: a struct with 1024 fields, more than the limit of 1023"#,
+        ),
+        (
+            "nested struct of 1024 fields in the result",
+            function(
+                vec![],
+                json!({"struct": ["u8", {"struct": vec!["f32"; 1024]}]}),
+            ),
+            r#"Invalid FFI declaration of symbol "f", result: a struct with 1024 fields, more than the limit of 1023"#,
+        ),
+        (
+            "struct 64 deep",
+            function(vec![json!("u8"), nested_json(64)], json!("void")),
+            r#"Invalid FFI declaration of symbol "f", parameter 1: structs nested more than the limit of 63 levels deep"#,
+        ),
+        (
+            "struct 500 deep (serde_json itself recurses to drop deeper values)",
+            function(vec![], nested_json(500)),
+            r#"Invalid FFI declaration of symbol "f", result: structs nested more than the limit of 63 levels deep"#,
+        ),
+        (
+            "static struct 64 deep",
+            json!({"s": {"type": nested_json(64)}}),
+            r#"Invalid FFI declaration of symbol "s", static type: structs nested more than the limit of 63 levels deep"#,
+        ),
+        (
+            // 40 parameters of 1 + 100 types are 4040; the 41st passes 4096.
+            "more than 4096 types",
+            function(vec![json!({"struct": vec!["u8"; 100]}); 100], json!("void")),
+            r#"Invalid FFI declaration of symbol "f", parameter 40: more than the limit of 4096 types (parameters, result and struct fields) in one declaration"#,
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (what, symbols, want) in cases {
+        let got = error_of(symbols).to_string();
+        if got != want {
+            wrong.push(format!("{what}:\n   got: {got}\n  want: {want}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn declarations_at_the_limits_are_accepted() {
+    let at_limits = function(
+        vec![json!("i32"); 254]
+            .into_iter()
+            .chain([nested_json(63)])
+            .collect(),
+        json!({"struct": vec!["u16"; 1023]}),
+    );
+    let parsed = parse_symbols(&at_limits).unwrap();
+    let hotcall_abi::ForeignSymbol::Function(f) = &parsed[0].1 else {
+        panic!("not a function: {parsed:?}")
+    };
+    assert_eq!(f.signature.params.len(), 255);
+    assert_eq!(f.signature.result.size(), 2046);
+    // 63 levels around one byte.
+    let mut depth = 0;
+    let mut ty = &f.signature.params[254];
+    while let Some(st) = ty.as_struct() {
+        depth += 1;
+        ty = &st.fields()[0];
+    }
+    assert_eq!(depth, 63);
+    // Every parameter, the result and every field count: 4 parameters,
+    // the result and 3 * 1023 + 1022 fields are 4096 types exactly.
+    let types = |last: usize| {
+        let mut params = vec![json!({"struct": vec!["u8"; 1023]}); 3];
+        params.push(json!({ "struct": vec!["u8"; last] }));
+        function(params, json!("void"))
+    };
+    assert!(parse_symbols(&types(1022)).is_ok());
+    // One field more: the parameters reach 4096, the result is the 4097th.
+    assert_eq!(
+        error_of(types(1023)).to_string(),
+        r#"Invalid FFI declaration of symbol "f", result: more than the limit of 4096 types (parameters, result and struct fields) in one declaration"#
+    );
+}
+
+#[test]
+fn type_exprs_over_the_limits_are_refused_without_recursing_into_them() {
+    // An embedder's TypeExpr of any depth: resolved without overflowing
+    // the stack (resolution stops at the depth limit).
+    let deep = nested_expr(4000);
+    let e = signature_from_exprs("deep", &[deep], &TypeExpr::Name("void".into())).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"Invalid FFI declaration of symbol "deep", parameter 0: structs nested more than the limit of 63 levels deep"#
+    );
+    assert!(signature_from_exprs("ok", &[nested_expr(63)], &TypeExpr::Name("void".into())).is_ok());
+    let e = signature_from_exprs(
+        "many",
+        &vec![TypeExpr::Name("u8".into()); 256],
+        &TypeExpr::Name("void".into()),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"Invalid FFI declaration of symbol "many": 256 parameters, more than the limit of 255"#
+    );
+    // A reader that stopped at a limit leaves OverLimit in place.
+    let e = TypeExpr::OverLimit(hotcall_abi::limits::Limit::StructFields(4294967295))
+        .resolve("sparse", &TypePosition::Parameter(2))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"Invalid FFI declaration of symbol "sparse", parameter 2: a struct with 4294967295 fields, more than the limit of 1023"#
+    );
+    // A cycle is still a recursive struct, inside a deep struct too.
+    let mut cyc = TypeExpr::Struct(vec![TypeExpr::Cycle]);
+    for _ in 1..60 {
+        cyc = TypeExpr::Struct(vec![TypeExpr::Name("u8".into()), cyc]);
+    }
+    let e = cyc.resolve("c", &TypePosition::Result).unwrap_err();
+    assert_eq!(e.kind, DeclErrorKind::RecursiveStruct);
+}

@@ -46,7 +46,8 @@ impl Default for Contexts {
     }
 }
 
-/// Builds and compiles `req` into `module`; `linkage` is `Export` for object
+/// Builds and compiles `req` into `module` (a signature over the
+/// `hotcall_abi::limits` is [`JitError::OverLimit`]); `linkage` is `Export` for object
 /// files and `Local` for the JIT. Leaves the compiled function in
 /// `cx.ctx` (its `compiled_code()` holds the VCode text when disassembly
 /// was requested), except for a fast trampoline that is a tail jump: that
@@ -58,6 +59,10 @@ pub fn define_stub<M: Module>(
     req: &StubRequest,
     linkage: Linkage,
 ) -> Result<FuncId, JitError> {
+    // Declarations are checked when read; this guards direct callers, and
+    // keeps Cranelift from panicking (block parameter limits) or running
+    // for minutes on a huge signature.
+    hotcall_abi::limits::check_signature(req.sig).map_err(JitError::OverLimit)?;
     match tail_jump(flavor, req) {
         Some((plan, target)) => {
             tail::define(module, flavor, &plan, req.name, linkage, req.sig, target)

@@ -75,6 +75,9 @@ pub enum JitError {
     NoFastPath(String),
     /// Cranelift or the module rejected the code.
     Codegen(String),
+    /// The signature is over a declaration limit (`hotcall_abi::limits`);
+    /// checked before any code is generated.
+    OverLimit(hotcall_abi::limits::Limit),
 }
 
 impl fmt::Display for JitError {
@@ -90,6 +93,7 @@ impl fmt::Display for JitError {
                 "signature {sig} has no V8 fast-call form (structs by value take the slow path)"
             ),
             JitError::Codegen(msg) => write!(f, "code generation failed: {msg}"),
+            JitError::OverLimit(limit) => write!(f, "signature refused: {limit}"),
         }
     }
 }

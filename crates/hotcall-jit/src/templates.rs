@@ -94,6 +94,8 @@ impl Templates {
         i: usize,
         req: &TrampolineRequest,
     ) -> Result<FuncId, JitError> {
+        // Before the shape key is built (define_stub checks again).
+        hotcall_abi::limits::check_signature(req.sig).map_err(JitError::OverLimit)?;
         let stub_name = format!("stub{i}");
         if req.out_slot.is_none() && self.tail_jumps {
             if let Some(plan) = tail::plan(flavor, req.sig, &FastResult::Direct) {

@@ -1,5 +1,10 @@
 //! Executable memory follows its owner: dropping stubs unmaps their pages,
 //! and no page is ever writable and executable at once.
+//!
+//! The tests read the process-wide `/proc/self/maps` and empty the
+//! process-wide callback graveyard, so they must not overlap: this file is
+//! its own test binary (nothing else maps code in it) and every test holds
+//! [`serial`] for its whole run, whatever `--test-threads` is.
 
 use std::ffi::c_void;
 
@@ -9,6 +14,13 @@ use hotcall_jit::{FastResult, Jit};
 
 extern "C" fn add_i32(a: i32, b: i32) -> i32 {
     a.wrapping_add(b)
+}
+
+/// The lock that serialises the tests of this binary (a test that failed
+/// while holding it does not fail the others).
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The process's memory mappings, one line each.
@@ -41,6 +53,7 @@ const SLACK: u64 = 64 * 1024;
 
 #[test]
 fn dropped_stub_sets_release_their_pages() {
+    let _serial = serial();
     let mut jit = Jit::new().unwrap();
     let sig = Signature::new(vec![T::I32, T::I32], T::I32);
     let item = [(&sig, add_i32 as *const c_void, FastResult::Direct)];
@@ -63,6 +76,7 @@ fn dropped_stub_sets_release_their_pages() {
 
 #[test]
 fn closed_callbacks_release_their_pages() {
+    let _serial = serial();
     let mut jit = Jit::new().unwrap();
     let sig = Signature::new(vec![T::I32], T::I32);
     drop(Callback::new(&mut jit, &sig, |_| {}).unwrap());
@@ -89,6 +103,7 @@ fn closed_callbacks_release_their_pages() {
 
 #[test]
 fn no_mapping_is_writable_and_executable() {
+    let _serial = serial();
     let mut jit = Jit::new().unwrap();
     let sig = Signature::new(vec![T::F64, T::Buffer, T::U8], T::I64);
     let _invoker = jit.invoker(&sig).unwrap();
@@ -108,6 +123,7 @@ fn no_mapping_is_writable_and_executable() {
 
 #[test]
 fn callback_closed_inside_its_own_call_is_freed_after_it_returns() {
+    let _serial = serial();
     use std::sync::{Arc, Mutex};
     let mut jit = Jit::new().unwrap();
     let sig = Signature::new(vec![T::I32], T::I32);
@@ -134,6 +150,7 @@ fn callback_closed_inside_its_own_call_is_freed_after_it_returns() {
 
 #[test]
 fn callback_closed_while_another_thread_is_inside_waits_for_it() {
+    let _serial = serial();
     use std::sync::mpsc::channel;
     use std::sync::{Arc, Barrier};
     let mut jit = Jit::new().unwrap();

@@ -5,7 +5,8 @@
 //! the same as for JSON declarations.
 
 use hotcall_abi::decl::signature_from_exprs;
-use hotcall_abi::{ForeignFunction, ForeignStatic, ForeignSymbol, Signature, TypeExpr};
+use hotcall_abi::limits::{self, TypeBudget};
+use hotcall_abi::{DeclError, ForeignFunction, ForeignStatic, ForeignSymbol, Signature, TypeExpr};
 
 use crate::convert::describe;
 use crate::errors::{v8_str, Throw};
@@ -20,19 +21,34 @@ fn get<'s>(
     obj.get(scope, key.into()).ok_or(Throw::Pending)
 }
 
-/// Reads a type expression (`"u8"` or `{ struct: [...] }`) from a JS value.
+/// Reads a type expression (`"u8"` or `{ struct: [...] }`) from a JS value,
+/// counting it against a budget of its own.
 pub fn read_type<'s>(
     scope: &mut v8::HandleScope<'s>,
     value: v8::Local<'s, v8::Value>,
 ) -> Result<TypeExpr, Throw> {
+    read_type_counted(scope, value, &mut TypeBudget::default())
+}
+
+/// As [`read_type`], counting the struct fields read against `budget` (one
+/// per declaration). The limits are checked while reading: a struct array's
+/// `length` before anything is allocated or read, the nesting depth before
+/// descending (so no depth overflows the stack). A struct over a limit
+/// becomes [`TypeExpr::OverLimit`], reported by `hotcall_abi` with its position.
+pub fn read_type_counted<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    value: v8::Local<'s, v8::Value>,
+    budget: &mut TypeBudget,
+) -> Result<TypeExpr, Throw> {
     let mut ancestors = Vec::new();
-    read_type_in(scope, value, &mut ancestors)
+    read_type_in(scope, value, &mut ancestors, budget)
 }
 
 fn read_type_in<'s>(
     scope: &mut v8::HandleScope<'s>,
     value: v8::Local<'s, v8::Value>,
     ancestors: &mut Vec<v8::Local<'s, v8::Object>>,
+    budget: &mut TypeBudget,
 ) -> Result<TypeExpr, Throw> {
     if value.is_string() {
         return Ok(TypeExpr::Name(value.to_rust_string_lossy(scope)));
@@ -40,6 +56,8 @@ fn read_type_in<'s>(
     let Ok(obj) = v8::Local::<v8::Object>::try_from(value) else {
         return Ok(TypeExpr::Invalid(describe(value).to_owned()));
     };
+    // `ancestors` holds the enclosing structs, so its length is this
+    // struct's depth minus one (at most MAX_STRUCT_DEPTH - 1 here).
     if ancestors.iter().any(|a| a.strict_equals(obj.into())) {
         return Ok(TypeExpr::Cycle);
     }
@@ -49,11 +67,20 @@ fn read_type_in<'s>(
             "an object without a \"struct\" array".to_owned(),
         ));
     };
+    if let Err(limit) = limits::check_depth(ancestors.len() + 1)
+        .and_then(|()| limits::check_field_count(u64::from(fields.length())))
+    {
+        return Ok(TypeExpr::OverLimit(limit));
+    }
     ancestors.push(obj);
     let mut out = Vec::with_capacity(fields.length() as usize);
     for i in 0..fields.length() {
+        if let Err(limit) = budget.take() {
+            ancestors.pop();
+            return Ok(TypeExpr::OverLimit(limit));
+        }
         let field = fields.get_index(scope, i).ok_or(Throw::Pending)?;
-        out.push(read_type_in(scope, field, ancestors)?);
+        out.push(read_type_in(scope, field, ancestors, budget)?);
     }
     ancestors.pop();
     Ok(TypeExpr::Struct(out))
@@ -89,10 +116,15 @@ fn read_signature<'s>(
     let Ok(params) = v8::Local::<v8::Array>::try_from(params) else {
         return Err(Throw::Type(format!("Invalid FFI declaration of symbol \"{symbol}\": \"parameters\" must be an array, got {}", describe(params))));
     };
+    // The length of a sparse array can be 2^32 - 1: check it before
+    // allocating or reading anything.
+    limits::check_parameter_count(u64::from(params.length()))
+        .map_err(|l| DeclError::limit(symbol, None, l))?;
+    let mut budget = TypeBudget::default();
     let mut exprs = Vec::with_capacity(params.length() as usize);
     for i in 0..params.length() {
         let p = params.get_index(scope, i).ok_or(Throw::Pending)?;
-        exprs.push(read_type(scope, p)?);
+        exprs.push(read_type_counted(scope, p, &mut budget)?);
     }
     let result = get(scope, obj, "result")?;
     if result.is_undefined() {
@@ -100,7 +132,7 @@ fn read_signature<'s>(
             "Invalid FFI declaration of symbol \"{symbol}\": missing \"result\""
         )));
     }
-    let result = read_type(scope, result)?;
+    let result = read_type_counted(scope, result, &mut budget)?;
     Ok(signature_from_exprs(symbol, &exprs, &result)?)
 }
 

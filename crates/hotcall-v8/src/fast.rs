@@ -149,6 +149,63 @@ pub fn c_function_info(sig: &Signature, repr: Int64Representation) -> *const CFu
     ptr
 }
 
+/// One `v8::CTypeInfo` as V8 stores it: the raw `CTypeInfo::Type`,
+/// `SequenceType` and `Flags` numbers of `v8-fast-api-calls.h`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegisteredType {
+    pub ctype: u8,
+    pub sequence: u8,
+    pub flags: u8,
+}
+
+/// What V8 was told about `sig`'s fast overload, read back out of the
+/// `CFunctionInfo` that [`c_function_info`] registers: the argument types
+/// (receiver and options included), the return type and whether 64-bit
+/// integers are BigInts. `None` for signatures without a fast form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegisteredFastTypes {
+    pub args: Vec<RegisteredType>,
+    pub ret: RegisteredType,
+    pub bigint: bool,
+}
+
+/// `v8::CFunctionInfo`'s fields as declared in `v8-fast-api-calls.h` of the
+/// V8 that rusty_v8 0.101 builds: `const CTypeInfo return_info_; const
+/// Int64Representation repr_; const unsigned int arg_count_; const
+/// CTypeInfo* arg_info_;`. rusty_v8 has no accessors for them.
+#[repr(C)]
+struct RawCFunctionInfo {
+    ret: RegisteredType,
+    repr: u8,
+    arg_count: u32,
+    args: *const RegisteredType,
+}
+
+const _: () = assert!(std::mem::size_of::<RawCFunctionInfo>() == 16);
+const _: () = assert!(std::mem::size_of::<RegisteredType>() == 3);
+
+/// Reads back what [`c_function_info`] registered for `sig` (for tests that
+/// compare it with what the trampoline generator assumes).
+pub fn registered_fast_types(sig: &Signature) -> Option<RegisteredFastTypes> {
+    if !has_fast_form(sig) {
+        return None;
+    }
+    let info = c_function_info(sig).cast::<RawCFunctionInfo>();
+    // SAFETY: `info` is a live CFunctionInfo (never freed, see
+    // c_function_info) whose layout RawCFunctionInfo mirrors; its
+    // `arg_info_` points at `arg_count_` CTypeInfos, also never freed.
+    unsafe {
+        let raw = &*info;
+        let args = std::slice::from_raw_parts(raw.args, raw.arg_count as usize).to_vec();
+        Some(RegisteredFastTypes {
+            args,
+            ret: raw.ret,
+            bigint: raw.repr == 1,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

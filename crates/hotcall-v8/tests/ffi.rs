@@ -460,3 +460,462 @@ lib.close();
 assertEq(await pending, 2, "a call in flight survives close()");
 "#);
 }
+
+// ---- what V8 is told about fast calls vs what the trampoline expects ----
+
+use hotcall_abi::{NativeType, Signature};
+use hotcall_jit::{v8_signature, FastResult};
+use hotcall_v8::fast::{registered_fast_types, RegisteredType, ResultKind};
+
+/// V8's name of a registered type (`CTypeInfo::Type` and `SequenceType`
+/// numbers as declared in `v8-fast-api-calls.h`).
+fn v8_type_name(t: RegisteredType) -> String {
+    let base = match t.ctype {
+        0 => "Void",
+        1 => "Bool",
+        2 => "Uint8",
+        3 => "Int32",
+        4 => "Uint32",
+        5 => "Int64",
+        6 => "Uint64",
+        7 => "Float32",
+        8 => "Float64",
+        9 => "Pointer",
+        10 => "V8Value",
+        11 => "SeqOneByteString",
+        255 => "CallbackOptions",
+        n => return format!("UnknownType{n}"),
+    };
+    match t.sequence {
+        0 => base.to_owned(),
+        1 => format!("Sequence({base})"),
+        2 => format!("TypedArray({base})"),
+        3 => format!("ArrayBuffer({base})"),
+        n => format!("UnknownSequence{n}({base})"),
+    }
+}
+
+/// How a value of a V8 fast-call type reaches the C++ callback (here: the
+/// trampoline), by V8's fast-call convention: (class, bytes, signed).
+/// A `Uint8Array` arrives as a pointer to a `FastApiTypedArray<uint8_t>`
+/// (other sequences are not expected); the receiver and the options as
+/// pointers.
+fn machine_of_v8(t: RegisteredType) -> (&'static str, usize, bool) {
+    match (t.sequence, t.ctype) {
+        (0, _) => {}
+        (2, 2) => return ("FastApiTypedArray<uint8_t>*", 8, false),
+        _ => return ("unexpected sequence", 0, false),
+    }
+    match t.ctype {
+        0 => ("void", 0, false),
+        1 => ("bool", 1, false),
+        3 => ("int", 4, true),
+        4 => ("int", 4, false),
+        5 | 6 | 9 | 10 | 255 => ("int", 8, false),
+        7 => ("float", 4, false),
+        8 => ("float", 8, false),
+        _ => ("unexpected", 0, false),
+    }
+}
+
+/// The same for the FFI types the generator's `v8_signature` uses.
+fn machine_of_ffi(t: &NativeType) -> (&'static str, usize, bool) {
+    match t {
+        NativeType::Void => ("void", 0, false),
+        NativeType::Bool => ("bool", 1, false),
+        NativeType::I32 => ("int", 4, true),
+        NativeType::U32 => ("int", 4, false),
+        NativeType::I64 | NativeType::U64 | NativeType::Pointer => ("int", 8, false),
+        NativeType::F32 => ("float", 4, false),
+        NativeType::F64 => ("float", 8, false),
+        _ => ("unexpected", 0, false),
+    }
+}
+
+/// Every scalar FFI type name but void.
+fn scalar_names() -> Vec<&'static str> {
+    vec![
+        "bool", "u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "usize", "isize", "f32",
+        "f64", "pointer", "buffer", "function",
+    ]
+}
+
+fn scalar(name: &str) -> NativeType {
+    NativeType::from_name(name).unwrap()
+}
+
+/// The table `jit-tests` builds its fast-call slots from (it cannot link
+/// V8): one line per FFI type, the V8 argument and return types hotcall-v8
+/// registers, read back from V8's `CFunctionInfo`.
+const V8_TABLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../jit-tests/src/v8_fast_types.txt"
+);
+
+fn v8_table_from_v8() -> String {
+    let mut out = String::from(
+        "# Written by crates/hotcall-v8/tests/ffi.rs (HOTCALL_BLESS=1) from what V8 was\n\
+         # told: FFI type, V8 fast-call argument type, V8 fast-call return type (Void:\n\
+         # the result goes through the out slot). Read by jit-tests/src/slots.rs.\n",
+    );
+    for name in scalar_names() {
+        let ty = scalar(name);
+        let info = registered_fast_types(&Signature::new(vec![ty.clone()], ty)).unwrap();
+        assert_eq!(info.args.len(), 3, "{name}: receiver, argument, options");
+        out.push_str(&format!(
+            "{name} {} {}\n",
+            v8_type_name(info.args[1]),
+            v8_type_name(info.ret)
+        ));
+    }
+    out
+}
+
+#[test]
+fn jit_tests_fast_type_table_is_what_v8_was_told() {
+    let want = v8_table_from_v8();
+    if std::env::var_os("HOTCALL_BLESS").is_some() {
+        std::fs::write(V8_TABLE, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(V8_TABLE).unwrap();
+    assert_eq!(
+        have, want,
+        "{V8_TABLE} differs from what V8 is told; HOTCALL_BLESS=1 rewrites it"
+    );
+}
+
+#[test]
+fn fast_trampolines_expect_what_v8_was_told() {
+    let names = scalar_names();
+    let mut sigs: Vec<Signature> = Vec::new();
+    for name in &names {
+        // Each type as the only parameter, next to others, and as the result.
+        sigs.push(Signature::new(vec![scalar(name)], NativeType::Void));
+        sigs.push(Signature::new(
+            vec![NativeType::I32, scalar(name), NativeType::F64],
+            NativeType::I32,
+        ));
+        sigs.push(Signature::new(vec![], scalar(name)));
+    }
+    sigs.push(Signature::new(
+        names.iter().map(|n| scalar(n)).collect(),
+        NativeType::F32,
+    ));
+    sigs.push(Signature::new(vec![], NativeType::Void));
+    for sig in &sigs {
+        let told = registered_fast_types(sig).unwrap();
+        // hotcall-v8 passes results the way ResultKind says.
+        let mode = match ResultKind::of(&sig.result) {
+            ResultKind::Direct => FastResult::Direct,
+            _ => FastResult::OutSlot(0),
+        };
+        let expects = v8_signature(sig, &mode).unwrap();
+        // V8 also passes the receiver first and the options last.
+        assert_eq!(told.args.len(), sig.params.len() + 2, "{sig}");
+        assert_eq!(expects.params.len(), told.args.len(), "{sig}");
+        assert_eq!(told.args[0].ctype, 10, "{sig}: receiver is V8Value");
+        assert_eq!(told.args.last().unwrap().ctype, 255, "{sig}: options last");
+        for (i, (t, e)) in told.args.iter().zip(&expects.params).enumerate() {
+            // The trampoline reads a buffer argument as a FastApiTypedArray*
+            // (data at TYPED_ARRAY_DATA_OFFSET), whatever v8_signature calls it.
+            let is_buffer = i >= 1 && sig.params.get(i - 1) == Some(&NativeType::Buffer);
+            let expected = if is_buffer {
+                ("FastApiTypedArray<uint8_t>*", 8, false)
+            } else {
+                machine_of_ffi(e)
+            };
+            assert_eq!(
+                machine_of_v8(*t),
+                expected,
+                "{sig}: argument {i}: V8 is told {}, the trampoline expects {e}",
+                v8_type_name(*t)
+            );
+        }
+        assert_eq!(
+            machine_of_v8(told.ret),
+            machine_of_ffi(&expects.result),
+            "{sig}: V8 is told it returns {}, the trampoline returns {}",
+            v8_type_name(told.ret),
+            expects.result
+        );
+    }
+}
+
+// ---- argument conversion fuzz ----
+
+/// Cases of [`argument_conversion_agrees_with_the_spec_model`]:
+/// `HOTCALL_FUZZ_CASES` (default 2000 values, each against every type).
+fn fuzz_cases() -> u32 {
+    std::env::var("HOTCALL_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000)
+}
+
+/// `HOTCALL_FUZZ_SEED` (default fixed, so a failure reproduces).
+fn fuzz_seed() -> u32 {
+    std::env::var("HOTCALL_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_f00d)
+}
+
+/// Random JS values (numbers incl. NaN, ±0, ±Infinity, huge; bigints
+/// beyond 64 bits; null, undefined, strings, objects, functions, symbols;
+/// every TypedArray kind, DataView and ArrayBuffer, zero-length, offset
+/// and detached) through every FFI type's identity function, from a plain
+/// and from an optimized caller. Each call must throw a TypeError naming
+/// the symbol and argument, or return what a model of the spec's
+/// conversion rules (written here in JS, not taken from hotcall) says.
+#[test]
+fn argument_conversion_agrees_with_the_spec_model() {
+    let body = FUZZ_JS
+        .replace("CASES", &fuzz_cases().to_string())
+        .replace("SEED", &fuzz_seed().to_string());
+    ok(&body);
+}
+
+const FUZZ_JS: &str = r#"
+const TYPES = ["bool", "u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "usize", "isize",
+  "f32", "f64", "pointer", "buffer", "function"];
+const decls = {};
+for (const t of TYPES) decls["fz_id_" + t] = { parameters: [t], result: t };
+const lib = Deno.dlopen(LIB, decls);
+const fns = TYPES.map((t) => lib.symbols["fz_id_" + t]);
+
+let state = SEED >>> 0 || 1;
+function rnd() { // xorshift32
+  state ^= state << 13; state >>>= 0;
+  state ^= state >>> 17;
+  state ^= state << 5; state >>>= 0;
+  return state;
+}
+const pick = (a) => a[rnd() % a.length];
+
+const NUMBERS = [0, -0, 1, -1, 0.5, -0.5, 1.5, -2.5, 127, 128, 255, 256, -128, -129, 32767, 32768,
+  65535, 65536, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1,
+  2 ** 53, -(2 ** 53), 2 ** 63, -(2 ** 63), 2 ** 64, 2 ** 64 - 2048, 1e300, -1e300, NaN, Infinity,
+  -Infinity, Number.MIN_VALUE, Number.EPSILON, 3.4028235e38, 3.5e38, 1.17549435e-38, 1e-45];
+const BIGINTS = [0n, 1n, -1n, 2n ** 63n - 1n, 2n ** 63n, -(2n ** 63n), -(2n ** 63n) - 1n, 2n ** 64n - 1n,
+  2n ** 64n, 2n ** 64n + 5n, -(2n ** 64n), 2n ** 100n + 7n, -(2n ** 127n) + 3n, 0xdeadbeefn];
+const ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array,
+  Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array];
+
+function randomNumber() {
+  switch (rnd() % 4) {
+    case 0: return pick(NUMBERS);
+    case 1: return (rnd() | 0) * (rnd() % 2 ? 1 : 1 / 1024);
+    case 2: return rnd() * 2 ** (rnd() % 80) * (rnd() % 2 ? -1 : 1);
+    default: return new Float64Array(new Uint32Array([rnd(), rnd()]).buffer)[0];
+  }
+}
+function randomBigInt() {
+  if (rnd() % 2) return pick(BIGINTS);
+  let b = BigInt(rnd());
+  for (let i = rnd() % 5; i > 0; i--) b = (b << 32n) | BigInt(rnd());
+  return rnd() % 2 ? -b : b;
+}
+function randomBuffer() {
+  const len = pick([0, 0, 1, 3, 8, 16, 64]);
+  const A = pick(ARRAYS);
+  const n = len * A.BYTES_PER_ELEMENT + 2 * 8;
+  const ab = new ArrayBuffer(n);
+  let v;
+  switch (rnd() % 4) {
+    case 0: v = new A(ab, 8, len); break;
+    case 1: v = new A(len); break;
+    case 2: v = new DataView(ab, rnd() % 9, len); break;
+    default: v = len === 0 ? new ArrayBuffer(0) : ab;
+  }
+  if (rnd() % 6 === 0) {
+    const buf = v instanceof ArrayBuffer ? v : v.buffer;
+    buf.transfer();
+  }
+  return v;
+}
+function randomValue() {
+  switch (rnd() % 12) {
+    case 0: case 1: case 2: return randomNumber();
+    case 3: case 4: return randomBigInt();
+    case 5: return pick([true, false]);
+    case 6: return pick([null, undefined]);
+    case 7: return pick(["", "1", "0x10", "abc", "NaN"]);
+    case 8: return pick([{}, [], [1], { valueOf() { return 1; } }, () => 1, Symbol("s"), new Number(3)]);
+    default: return randomBuffer();
+  }
+}
+
+// ---- the model: the spec's conversion rules ("docs": /work/shared/spec/ffi-api.md) ----
+const THROW = { throw: true };
+const ANY_INT = { anyInt: true }; // out-of-range number -> 64-bit: unspecified, must not throw
+const isView = (v) => ArrayBuffer.isView(v) || v instanceof ArrayBuffer;
+function detached(v) { return (v instanceof ArrayBuffer ? v : v.buffer).detached; }
+function int64From(v, signed) {
+  if (typeof v === "bigint") return signed ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
+  if (typeof v !== "number") return THROW;
+  if (Number.isNaN(v)) return 0n;
+  const t = Math.trunc(v);
+  const lo = -(2 ** 63), hi = signed ? 2 ** 63 : 2 ** 64;
+  if (!(t >= lo && t < hi)) return ANY_INT;
+  const b = BigInt(t);
+  return signed ? b : BigInt.asUintN(64, b);
+}
+function model(type, v) {
+  switch (type) {
+    case "bool": return typeof v === "boolean" ? v : THROW;
+    case "u8": return typeof v === "number" ? (v | 0) & 0xff : THROW;
+    case "i8": return typeof v === "number" ? ((v | 0) << 24) >> 24 : THROW;
+    case "u16": return typeof v === "number" ? (v | 0) & 0xffff : THROW;
+    case "i16": return typeof v === "number" ? ((v | 0) << 16) >> 16 : THROW;
+    case "u32": return typeof v === "number" ? v >>> 0 : THROW;
+    case "i32": return typeof v === "number" ? v | 0 : THROW;
+    case "u64": case "usize": return int64From(v, false);
+    case "i64": case "isize": return int64From(v, true);
+    case "f32": return typeof v === "number" ? Math.fround(v) : THROW;
+    case "f64": return typeof v === "number" ? v : THROW;
+    case "pointer": case "function": return v === null ? 0n : int64From(v, false);
+    case "buffer":
+      if (v === null) return 0n;
+      if (!isView(v) || detached(v)) return THROW;
+      return v.byteLength === 0 ? 0n : { address: true };
+  }
+}
+// Known divergences from "a zero-length buffer passes null on every path"
+// (issue 7, buffers part, not this test's to fix), tolerated only in
+// exactly these forms, and counted: a zero-length *view* at an offset into
+// a non-empty buffer passes its address (slow path), and a zero-length
+// Uint8Array passes a non-null data pointer (V8 fast path).
+const divergences = { zeroLengthViewAddress: 0, zeroLengthFastPath: 0 };
+let inOptimizedPhase = false;
+function agrees(type, want, got, v) {
+  if (type === "buffer" && want === 0n && inOptimizedPhase && v instanceof Uint8Array && v.byteLength === 0) {
+    if (got !== 0n && got !== 0) divergences.zeroLengthFastPath++;
+    return true;
+  }
+  if (type === "buffer" && want === 0n && v !== null && !(v instanceof ArrayBuffer) && got !== 0n && got !== 0) {
+    const a = typeof got === "bigint" ? got : BigInt(got);
+    const base = BigInt(Deno.UnsafePointer.of(v.buffer));
+    if (base !== 0n && a === base + BigInt(v.byteOffset)) {
+      divergences.zeroLengthViewAddress++;
+      return true;
+    }
+  }
+  if (want === ANY_INT) return typeof got === "number" || typeof got === "bigint";
+  if (want && want.address) {
+    const a = typeof got === "bigint" ? got : BigInt(got);
+    const base = BigInt(Deno.UnsafePointer.of(v instanceof ArrayBuffer ? v : v.buffer));
+    const offset = BigInt(v instanceof ArrayBuffer ? 0 : v.byteOffset);
+    return a !== 0n && a === base + offset;
+  }
+  if (typeof want === "bigint") {
+    if (typeof got !== "number" && typeof got !== "bigint") return false;
+    if (BigInt(got) !== want) return false;
+    // 64-bit results: a number when the value is a safe integer, else a
+    // bigint. (Pointer-kind results: the value only; their representation
+    // is checked by the pointer tests.)
+    if (type === "pointer" || type === "function" || type === "buffer") return true;
+    const safe = want >= BigInt(Number.MIN_SAFE_INTEGER) && want <= BigInt(Number.MAX_SAFE_INTEGER);
+    return typeof got === (safe ? "number" : "bigint");
+  }
+  return Object.is(got, want);
+}
+function show(v) {
+  if (typeof v === "bigint") return v + "n";
+  if (typeof v === "symbol") return "Symbol()";
+  if (typeof v === "number") return Object.is(v, -0) ? "-0" : String(v);
+  if (v && isView(v)) return `${v.constructor.name}(byteLength ${detached(v) ? "detached" : v.byteLength})`;
+  try { return JSON.stringify(v) ?? String(v); } catch { return String(v); }
+}
+
+const stats = { calls: 0, threw: 0, ok: 0 };
+const failures = [];
+function check(i, v, got, error) {
+  const type = TYPES[i];
+  const want = model(type, v);
+  stats.calls++;
+  if (error !== undefined) {
+    stats.threw++;
+    const named = error instanceof TypeError && error.message.includes(`symbol "fz_id_${type}", argument 0`);
+    if (want !== THROW || !named) failures.push(`${type}(${show(v)}): threw ${error}, model ${show(want)}`);
+  } else {
+    stats.ok++;
+    if (want === THROW || !agrees(type, want, got, v)) {
+      failures.push(`${type}(${show(v)}): got ${show(got)} (${typeof got}), model ${want === THROW ? "TypeError" : show(want)}`);
+    }
+  }
+}
+function callOne(f, v) {
+  try { return [f(v), undefined]; } catch (e) { return [undefined, e]; }
+}
+// One monomorphic caller per type, optimized so that V8 takes its fast
+// path (the JIT trampoline) for the values whose kind it allows; the other
+// values deoptimize or fall back to the slow path. Half the cases go
+// through plain calls, half through the optimized callers.
+const prepare = new Function("f", "%PrepareFunctionForOptimization(f)");
+const optimize = new Function("f", "%OptimizeFunctionOnNextCall(f)");
+// A fresh caller each time (a deoptimized one keeps the polluted feedback),
+// each of a distinct source: V8 caches `new Function` by source, and shared
+// code would share (polymorphic) call feedback.
+let generation = 0;
+const makeCaller = (f) =>
+  new Function("f", `return function caller_${generation++}(v) { return f(v); }`)(f);
+// The optimized half uses a library of its own: its symbols' wrappers have
+// not seen the first half's values of every kind (their feedback decides
+// whether V8 inlines the fast call).
+const lib2 = Deno.dlopen(LIB, decls);
+const fastFns = TYPES.map((t) => lib2.symbols["fz_id_" + t]);
+const callers = fastFns.map(makeCaller);
+const WARM = { bool: true, buffer: new Uint8Array(4), f32: 1.5, f64: 2.5, u64: 7n, i64: 7n, pointer: 7n, function: 7n };
+const status = new Function("f", "return %GetOptimizationStatus(f)");
+const OPTIMIZED = 16; // V8's OptimizationStatus::kOptimized
+function ensureOptimized(i) {
+  if (status(callers[i]) & OPTIMIZED) return;
+  const c = (callers[i] = makeCaller(fastFns[i]));
+  const v = WARM[TYPES[i]] ?? 7;
+  prepare(c);
+  // Enough calls for V8 to allocate the wrapper's feedback (it is only
+  // inlined into the optimized caller once it has some).
+  for (let k = 0; k < 30; k++) try { c(v); } catch {}
+  optimize(c);
+  try { c(v); } catch {}
+}
+// A value of the kind V8's fast path takes for `type` (hotcall-v8's
+// fast.rs: bigints for u64/i64/pointer kinds, numbers for sizes).
+function fastKindValue(type) {
+  switch (type) {
+    case "bool": return pick([true, false]);
+    case "u64": case "i64": case "pointer": case "function": return randomBigInt();
+    case "buffer": return new Uint8Array(pick([0, 1, 8, 64]));
+    default: return randomNumber();
+  }
+}
+let fastCalls = 0;
+for (let c = 0; c < CASES; c++) {
+  const useOptimized = c >= CASES / 2;
+  inOptimizedPhase = useOptimized;
+  const v = useOptimized ? undefined : randomValue();
+  for (let i = 0; i < fns.length; i++) {
+    if (useOptimized) {
+      ensureOptimized(i);
+      // Values of other kinds were covered by the first half (slow path).
+      const w = fastKindValue(TYPES[i]);
+      const s0 = slowCalls();
+      const [got, error] = callOne(callers[i], w);
+      if (slowCalls() === s0) fastCalls++;
+      check(i, w, got, error);
+    } else {
+      const [got, error] = callOne(fns[i], v);
+      check(i, v, got, error);
+    }
+  }
+}
+// Most calls of the optimized half entered C through the fast path.
+assert(fastCalls > CASES * TYPES.length / 4, `the fast path was taken: ${fastCalls} fast calls`);
+if (failures.length) {
+  throw new Error(`${failures.length} of ${stats.calls} conversions disagree with the model (seed SEED):\n` + failures.slice(0, 40).join("\n"));
+}
+assert(stats.threw > 0 && stats.ok > 0, "both outcomes seen");
+assertEq(stats.calls, CASES * TYPES.length, "every value against every type");
+lib.close();
+lib2.close();
+"#;

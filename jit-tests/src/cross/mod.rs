@@ -20,6 +20,7 @@
 
 pub mod apple_asm;
 pub mod driver;
+pub mod tools;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -53,8 +54,7 @@ pub const OUT_SLOTS: u64 = 0x1000_0000;
 
 /// The qemu sysroot of the aarch64 Linux cross toolchain.
 pub const AARCH64_SYSROOT: &str = "/usr/aarch64-linux-gnu";
-/// Where Debian's wine64 package puts the 64-bit loader.
-pub const WINE64: &str = "/usr/lib/wine/wine64";
+pub use tools::WINE64;
 
 impl CrossTarget {
     pub fn triple(self) -> &'static str {
@@ -68,29 +68,16 @@ impl CrossTarget {
     /// The programs the build and the run need.
     pub fn tools(self) -> &'static [&'static str] {
         match self {
-            CrossTarget::Aarch64Linux => &["aarch64-linux-gnu-gcc", "qemu-aarch64"],
-            CrossTarget::Win64 => &["x86_64-w64-mingw32-gcc", WINE64],
-            CrossTarget::AppleArm64 => &[
-                "clang-19",
-                "aarch64-linux-gnu-as",
-                "aarch64-linux-gnu-gcc",
-                "qemu-aarch64",
-            ],
+            CrossTarget::Aarch64Linux => tools::AARCH64_LINUX_TOOLS,
+            CrossTarget::Win64 => tools::WIN64_TOOLS,
+            CrossTarget::AppleArm64 => tools::APPLE_ARM64_TOOLS,
         }
     }
 
     /// The first missing tool, if any.
     pub fn missing_tool(self) -> Option<&'static str> {
-        self.tools().iter().copied().find(|t| !tool_exists(t))
+        tools::first_missing(self.tools())
     }
-}
-
-fn tool_exists(tool: &str) -> bool {
-    if tool.contains('/') {
-        return Path::new(tool).is_file();
-    }
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
 }
 
 fn st(fields: Vec<NativeType>) -> NativeType {

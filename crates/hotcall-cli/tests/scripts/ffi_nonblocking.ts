@@ -11,6 +11,8 @@ const point = { struct: ["i32", "i32"] } as const;
 const lib = Deno.dlopen(Deno.args[0], {
   ty_slow_add: { parameters: ["u32", "i32", "i32"], result: "i32", nonblocking: true },
   ty_max_concurrency: { parameters: [], result: "i32" },
+  rv_reset: { parameters: [], result: "void" },
+  rv_meet: { parameters: ["i32", "u32"], result: "i32", nonblocking: true },
   ty_slow_fill: { parameters: ["buffer", "usize", "u8", "u32"], result: "u32", nonblocking: true },
   ty_slow_u64: { parameters: ["u64", "u32"], result: "u64", nonblocking: true },
   ty_slow_ptr: { parameters: ["pointer", "u32"], result: "pointer", nonblocking: true },
@@ -33,15 +35,18 @@ console.log("void:", await s.ty_nop(), "bool:", await s.ty_not(false));
 // 24 calls in flight; the JS thread keeps running (timers fire) meanwhile.
 let ticks = 0;
 const timer = setInterval(() => ticks++, 5);
-const started = Date.now();
 const results = await Promise.all(Array.from({ length: 24 }, (_, i) => s.ty_slow_add(40, i, 1000)));
 clearInterval(timer);
 console.log("results:", results.join(","));
 console.log("all correct:", results.every((r, i) => r === i + 1000));
 console.log("JS ran while C slept:", ticks > 0);
-// The pool has one thread per CPU, so real overlap is only checked when
-// more than one call could run (true on any multi-core machine).
-console.log("calls overlapped:", s.ty_max_concurrency() >= 1, Date.now() - started >= 40);
+// Real overlap: two calls that each wait (up to 3 s) for the other. Run
+// one after the other, the first times out alone and returns 0. (The pool
+// has one thread per CPU: this needs a machine with two or more.) Also at
+// least two of the 24 calls above were inside C at the same moment.
+s.rv_reset();
+const met = await Promise.all([s.rv_meet(2, 3000), s.rv_meet(2, 3000)]);
+console.log("calls overlapped:", met.join(","), "max in C at once >= 2:", s.ty_max_concurrency() >= 2);
 
 // A buffer is passed without copying and kept alive until the call ends:
 // C fills it on a worker thread; the bytes are visible after await. The
