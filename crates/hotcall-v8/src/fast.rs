@@ -185,13 +185,17 @@ struct RawCFunctionInfo {
 const _: () = assert!(std::mem::size_of::<RawCFunctionInfo>() == 16);
 const _: () = assert!(std::mem::size_of::<RegisteredType>() == 3);
 
-/// Reads back what [`c_function_info`] registered for `sig` (for tests that
-/// compare it with what the trampoline generator assumes).
-pub fn registered_fast_types(sig: &Signature) -> Option<RegisteredFastTypes> {
+/// Reads back what [`c_function_info`] registered for `sig` with 64-bit
+/// parameters in representation `repr` (for tests that compare it with
+/// what the trampoline generator assumes).
+pub fn registered_fast_types(
+    sig: &Signature,
+    repr: Int64Representation,
+) -> Option<RegisteredFastTypes> {
     if !has_fast_form(sig) {
         return None;
     }
-    let info = c_function_info(sig).cast::<RawCFunctionInfo>();
+    let info = c_function_info(sig, repr).cast::<RawCFunctionInfo>();
     // SAFETY: `info` is a live CFunctionInfo (never freed, see
     // c_function_info) whose layout RawCFunctionInfo mirrors; its
     // `arg_info_` points at `arg_count_` CTypeInfos, also never freed.
