@@ -57,7 +57,7 @@ use hotcall_jit::callback::Callback;
 use crate::decl_js::read_definition;
 use crate::errors::{throw, Throw};
 use crate::TaskSender;
-use dispatch::{IsolatePtr, Target};
+use dispatch::{IsolatePtr, JsFunction, JsSlot, Target};
 
 /// How definitions are named in messages.
 const WHAT: &str = "UnsafeCallback";
@@ -153,11 +153,24 @@ pub(crate) struct Registry {
 
 /// An open callback.
 struct Live {
-    function: v8::Global<v8::Function>,
-    /// The context it was created in (and is called in).
-    context: v8::Global<v8::Context>,
+    /// What the dispatcher reads: the JS function lives in `target.js`.
+    target: Arc<Target>,
     /// Owns the thunk; dropping it frees the thunk once no call runs it.
-    _callback: Callback,
+    /// `None` only while being dropped.
+    callback: Option<Callback>,
+}
+
+impl Drop for Live {
+    /// Runs on the JS thread (`close()` or the isolate's teardown): the
+    /// function's global handles are released here, never on whichever
+    /// thread later frees the thunk. A call still running keeps its own
+    /// reference to them until it returns.
+    fn drop(&mut self) {
+        // SAFETY: `Live` lives in the isolate's registry, which is only
+        // touched on the JS thread.
+        drop(unsafe { self.target.js.take() });
+        drop(self.callback.take());
+    }
 }
 
 fn registry(scope: &mut v8::HandleScope<'_, ()>) -> Option<Rc<RefCell<Registry>>> {
@@ -173,7 +186,9 @@ fn op_create<'s>(
     match create(scope, args.get(0), args.get(1)) {
         Ok((id, pointer)) => {
             let id = v8::Number::new(scope, id as f64).into();
-            let pointer = v8::BigInt::new_from_u64(scope, pointer as u64).into();
+            // A number when the address is a safe integer, else a bigint
+            // (Deno 1.25-1.30).
+            let pointer = crate::convert::u64_to_js(scope, pointer as u64);
             rv.set(v8::Array::new_with_elements(scope, &[id, pointer]).into());
         }
         Err(t) => throw(scope, t),
@@ -197,24 +212,27 @@ fn create<'s>(
         reg.next_id += 1;
         (id, reg.tasks.clone())
     };
-    let target = Arc::new(Target {
+    let context = scope.get_current_context();
+    let js = JsFunction::new(scope, function, context);
+    let target = Arc::new(Target::new(
         id,
-        sig: sig.clone(),
-        js_thread: dispatch::current_thread_id(),
-        isolate: IsolatePtr(isolate_ptr(scope)),
+        sig.clone(),
+        IsolatePtr(isolate_ptr(scope)),
         tasks,
-    });
+        JsSlot::new(js),
+    ));
+    let handler_target = target.clone();
     let callback = crate::jit::with_jit(|jit| {
-        Callback::new(jit, &sig, move |call| dispatch::dispatch(&target, call))
+        Callback::new(jit, &sig, move |call| {
+            dispatch::dispatch(&handler_target, call)
+        })
     })
     .map_err(Throw::Error)?
     .map_err(|e| Throw::Error(format!("UnsafeCallback: {e}")))?;
     let pointer = callback.pointer();
-    let context = scope.get_current_context();
     let live = Live {
-        function: v8::Global::new(scope, function),
-        context: v8::Global::new(scope, context),
-        _callback: callback,
+        target,
+        callback: Some(callback),
     };
     registry.borrow_mut().live.insert(id, live);
     Ok((id, pointer))
