@@ -251,6 +251,10 @@ fn call_on_js_thread(target: &Target, call: &CallbackCall) {
             scope.exception()
         }
     };
+    if in_fast_api_call(target.isolate.0) {
+        // SAFETY: as above, on the JS thread with the isolate alive.
+        return unsafe { fail_in_fast_call(scope, target, exception) };
+    }
     if let (Some(exception), Some(registry)) = (
         exception,
         scope.get_slot::<Rc<RefCell<Registry>>>().cloned(),
@@ -259,6 +263,85 @@ fn call_on_js_thread(target: &Target, call: &CallbackCall) {
         if registry.pending.is_none() {
             registry.pending = Some(v8::Global::new(scope, exception));
         }
+    }
+}
+
+/// `v8::internal::Internals::kIsolateFastCCallCallerFpOffset` of V8 12.8
+/// (`include/v8-internal.h`, static-asserted by V8 in `isolate.cc`): the
+/// frame pointer of the optimized JS frame that is inside a fast C call,
+/// 0 when none is. V8 sets it around every fast API call and `JSEntry`
+/// saves and clears it, so it is non-zero exactly when the innermost
+/// transition from JS to native code is a fast call.
+const FAST_C_CALL_CALLER_FP_OFFSET: usize = 240;
+/// `kIsolateFastApiCallTargetOffset`: the C function of that fast call.
+const FAST_API_CALL_TARGET_OFFSET: usize = 256;
+
+/// True if this callback was reached from C code that V8 entered through a
+/// fast API call (a symbol not declared `callback: true`, called from
+/// optimized code).
+fn in_fast_api_call(isolate: *mut v8::Isolate) -> bool {
+    // SAFETY: `isolate` is the live isolate of this thread; the word at this
+    // offset is part of V8's documented `IsolateData` layout (see above).
+    unsafe {
+        (isolate as *const u8)
+            .add(FAST_C_CALL_CALLER_FP_OFFSET)
+            .cast::<usize>()
+            .read()
+            != 0
+    }
+}
+
+/// The fast trampoline V8 is running (see [`FAST_API_CALL_TARGET_OFFSET`]).
+fn fast_api_call_target(isolate: *mut v8::Isolate) -> usize {
+    // SAFETY: as for `in_fast_api_call`.
+    unsafe {
+        (isolate as *const u8)
+            .add(FAST_API_CALL_TARGET_OFFSET)
+            .cast::<usize>()
+            .read()
+    }
+}
+
+/// A callback reached through a fast call threw (or returned an invalid
+/// result). V8 12.8 would propagate an exception left pending here out of
+/// the fast call, but C may call back again before it returns, and JS must
+/// not run while an exception is pending, which hotcall cannot observe.
+/// Parking it (as the slow path does) would surface it from the next,
+/// unrelated call. So the failure is loud instead: the exception is printed
+/// with the names of the callback and the symbol, and execution is
+/// terminated (observable: later callbacks return 0 without running JS,
+/// and the termination unwinds from the fast call itself).
+///
+/// # Safety
+/// On the JS thread, inside [`call_on_js_thread`]'s scopes.
+unsafe fn fail_in_fast_call(
+    scope: &mut v8::TryCatch<v8::HandleScope>,
+    target: &Target,
+    exception: Option<v8::Local<v8::Value>>,
+) {
+    let described = match (scope.stack_trace(), exception) {
+        (Some(stack), _) if stack.is_string() => stack.to_rust_string_lossy(scope),
+        (_, Some(e)) => e.to_rust_string_lossy(scope),
+        _ => "(unknown exception)".to_owned(),
+    };
+    let symbol = super::fast_symbol_name(fast_api_call_target(target.isolate.0))
+        .map_or_else(|| "an FFI symbol".to_owned(), |n| format!("symbol \"{n}\""));
+    eprintln!(
+        "error: Uncaught {described}\n    thrown by Deno.UnsafeCallback #{id} ({sig}) while C called \
+         it from {symbol}, which V8 called through its fast path: an exception cannot propagate \
+         from there. Declare the symbol with `callback: true`. Execution terminated.",
+        id = target.id,
+        sig = target.sig,
+    );
+    let _ = std::io::Write::flush(&mut std::io::stderr());
+    scope.reset();
+    scope.terminate_execution();
+    // Make the termination pending now (a script's entry checks for it), so
+    // that it is what V8 finds when the fast call returns.
+    if let Some(script) =
+        v8::String::new(scope, "0").and_then(|s| v8::Script::compile(scope, s, None))
+    {
+        let _ = script.run(scope);
     }
 }
 

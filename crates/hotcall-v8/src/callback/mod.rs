@@ -99,6 +99,22 @@ pub fn rethrow_pending_exception(scope: &mut v8::HandleScope<'_, ()>) -> bool {
     }
 }
 
+thread_local! {
+    /// Symbol names by fast trampoline address (this thread's isolate), for
+    /// the message of a callback that throws inside a fast call.
+    static FAST_SYMBOLS: RefCell<HashMap<usize, String>> = RefCell::new(HashMap::new());
+}
+
+/// Records that `trampoline` is the fast overload of symbol `name` (called
+/// when a symbol's V8 function is built).
+pub fn note_fast_symbol(trampoline: *const u8, name: &str) {
+    FAST_SYMBOLS.with(|m| m.borrow_mut().insert(trampoline as usize, name.to_owned()));
+}
+
+fn fast_symbol_name(trampoline: usize) -> Option<String> {
+    FAST_SYMBOLS.with(|m| m.borrow().get(&trampoline).cloned())
+}
+
 /// Defines `Deno.UnsafeCallback` on `deno`.
 pub fn install(
     scope: &mut v8::HandleScope,
