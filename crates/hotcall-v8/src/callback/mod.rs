@@ -16,8 +16,12 @@
 //!   the exception is parked in per-isolate state; the FFI call path takes
 //!   it with [`take_pending_exception`] once the C function has returned and
 //!   rethrows it, so it propagates out of the call that led to the callback.
-//!   Symbols that may call back must be declared `callback: true`: V8's
-//!   fast-call path may not re-enter JS.
+//!   Symbols that may call back should be declared `callback: true`. One
+//!   that is not may be reached through V8's fast path: the callback runs
+//!   (V8 12.8 allows JS inside fast calls), but if it throws the failure is
+//!   loud instead (printed with the callback's and the symbol's names, then
+//!   execution is terminated), never parked for an unrelated later call
+//!   (`dispatch::fail_in_fast_call`, `docs/ffi-v8.md`).
 //! * **on any other thread**, the call is posted to the JS thread's event
 //!   loop ([`crate::TaskSender::post`]) and the calling thread blocks until
 //!   the task has run (or was dropped because the loop is gone, in which
