@@ -102,6 +102,9 @@ pub fn new_functions<'s>(
     let state = FfiState::get(scope);
     let arity = spec.data.sig.params.len() as i32;
     let sig = spec.data.sig.clone();
+    if let Some(trampoline) = spec.trampoline {
+        crate::callback::note_fast_symbol(trampoline, &spec.data.name);
+    }
     let ptr = state.anchor(spec.data);
     let data = v8::External::new(scope, ptr as *mut c_void);
     let build = |scope: &mut v8::HandleScope<'s>, repr: Option<Int64Representation>| {

@@ -33,6 +33,9 @@ impl Fatal {
     /// The exception caught by `tc` (or a generic message if V8 terminated
     /// execution without one).
     pub fn caught(tc: &mut v8::TryCatch<v8::HandleScope>) -> Fatal {
+        if tc.has_terminated() {
+            return Fatal::Message("execution was terminated".into());
+        }
         let location = location(tc);
         match tc.exception() {
             Some(e) => Fatal::Exception {

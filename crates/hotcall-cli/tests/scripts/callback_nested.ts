@@ -47,7 +47,7 @@ const inner = new Deno.UnsafeCallback({ parameters: ["i32"], result: "i32" }, (x
 const outer = new Deno.UnsafeCallback(
   { parameters: ["i32", "function"], result: "i32" },
   (x: number, f: bigint) => {
-    console.log("outer got inner:", f === inner.pointer);
+    console.log("outer got inner:", BigInt(f) === BigInt(inner.pointer));
     const call = new Deno.UnsafeFnPointer(f, { parameters: ["i32"], result: "i32" });
     return call.call(x) + 1;
   },

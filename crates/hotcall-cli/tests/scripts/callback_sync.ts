@@ -36,6 +36,7 @@ const add = new Deno.UnsafeCallback(
   { parameters: ["i32", "i32"], result: "i32" },
   (a: number, b: number) => a * 10 + b,
 );
+// `.pointer` is a number when the address is a safe integer (Deno 1.25-1.30).
 console.log(typeof add.pointer, add.pointer !== 0);
 console.log(add.definition.parameters, add.definition.result);
 console.log(typeof add.callback, Object.prototype.toString.call(add));

@@ -1,7 +1,8 @@
 //! What a callback thunk runs: the JS function, synchronously when called
 //! on the JS thread, through the event loop when called from elsewhere.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, UnsafeCell};
+use std::ptr::NonNull;
 use std::rc::Rc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::ThreadId;
@@ -14,14 +15,154 @@ use crate::convert::{arg_slot_to_js, js_to_callback_result, ArgContext};
 use crate::TaskSender;
 
 /// Everything the (thread-agnostic) dispatcher knows about one callback.
+/// The thunk's handler holds it directly: a call finds its function without
+/// any lookup.
 pub(super) struct Target {
-    /// Key of the JS function in the isolate's [`Registry`].
+    /// The callback's number (in messages and in the [`Registry`]).
     pub id: u64,
     pub sig: Signature,
+    /// How each parameter becomes a JS value (`sig.params`, pre-sorted).
+    params: Box<[ParamKind]>,
     /// The thread that owns the isolate.
     pub js_thread: ThreadId,
     pub isolate: IsolatePtr,
     pub tasks: TaskSender,
+    /// The JS function; emptied by `close()`.
+    pub js: JsSlot,
+}
+
+impl Target {
+    pub fn new(
+        id: u64,
+        sig: Signature,
+        isolate: IsolatePtr,
+        tasks: TaskSender,
+        js: JsSlot,
+    ) -> Target {
+        let params = sig.params.iter().map(ParamKind::of).collect();
+        Target {
+            id,
+            sig,
+            params,
+            js_thread: current_thread_id(),
+            isolate,
+            tasks,
+            js,
+        }
+    }
+}
+
+/// The parameter types with a conversion of their own; everything else goes
+/// through `convert::arg_slot_to_js`.
+#[derive(Clone, Copy)]
+enum ParamKind {
+    I32,
+    U32,
+    F64,
+    Other,
+}
+
+impl ParamKind {
+    fn of(ty: &NativeType) -> ParamKind {
+        match ty {
+            NativeType::I32 => ParamKind::I32,
+            NativeType::U32 => ParamKind::U32,
+            NativeType::F64 => ParamKind::F64,
+            _ => ParamKind::Other,
+        }
+    }
+}
+
+/// A callback's JS function and the context it was created in (and is
+/// called in), with the addresses of their global handle slots (a call
+/// reads those directly instead of re-checking the handles' isolate).
+pub(super) struct JsFunction {
+    function: v8::Global<v8::Function>,
+    context: v8::Global<v8::Context>,
+    function_slot: NonNull<v8::Function>,
+    context_slot: NonNull<v8::Context>,
+}
+
+impl JsFunction {
+    pub fn new(
+        isolate: &mut v8::Isolate,
+        function: v8::Local<v8::Function>,
+        context: v8::Local<v8::Context>,
+    ) -> JsFunction {
+        let (function, function_slot) = global_with_slot(isolate, function);
+        let (context, context_slot) = global_with_slot(isolate, context);
+        JsFunction {
+            function,
+            context,
+            function_slot,
+            context_slot,
+        }
+    }
+}
+
+/// A new global handle of `local`, and the address of its slot.
+fn global_with_slot<T>(
+    isolate: &mut v8::Isolate,
+    local: v8::Local<T>,
+) -> (v8::Global<T>, NonNull<T>) {
+    let slot = v8::Global::new(isolate, local).into_raw();
+    // SAFETY: `slot` came from `Global::into_raw` on this isolate just now.
+    (unsafe { v8::Global::from_raw(isolate, slot) }, slot)
+}
+
+/// The [`JsFunction`] of an open callback. Only the JS thread touches it;
+/// a running call holds its own `Rc`, so a callback that closes itself keeps
+/// its handles until the call has returned.
+pub(super) struct JsSlot(UnsafeCell<Option<Rc<JsFunction>>>);
+
+// SAFETY: the cell (and the `Rc` and `Global`s in it) is only accessed on
+// the isolate's thread: by `get`/`take`, whose callers check the thread or
+// run in JS-thread-only code. Other threads only move the `Target` around.
+unsafe impl Send for JsSlot {}
+// SAFETY: as above.
+unsafe impl Sync for JsSlot {}
+
+impl JsSlot {
+    pub fn new(js: JsFunction) -> JsSlot {
+        JsSlot(UnsafeCell::new(Some(Rc::new(js))))
+    }
+
+    /// The function, if the callback is open.
+    ///
+    /// # Safety
+    /// Call on the JS thread only.
+    unsafe fn get(&self) -> Option<Rc<JsFunction>> {
+        // SAFETY: single-threaded access (the caller's promise), and no
+        // reference into the cell outlives this statement.
+        unsafe { (*self.0.get()).clone() }
+    }
+
+    /// Empties the slot (`close()`).
+    ///
+    /// # Safety
+    /// Call on the JS thread only.
+    pub unsafe fn take(&self) -> Option<Rc<JsFunction>> {
+        // SAFETY: as for `get`.
+        unsafe { (*self.0.get()).take() }
+    }
+}
+
+/// A `Local` naming a global handle's slot itself (no new handle).
+///
+/// # Safety
+/// `slot` must be the slot of a global handle that outlives `'a`, and the
+/// `Local` must only be used on the isolate's thread.
+unsafe fn local_of<'a, T>(slot: NonNull<T>, _owner: &'a JsFunction) -> v8::Local<'a, T> {
+    // SAFETY: a `Local` is `#[repr(C)]` around the non-null address of a
+    // handle slot; V8 reads a global handle's slot exactly like a local one.
+    unsafe { std::mem::transmute::<NonNull<T>, v8::Local<'a, T>>(slot) }
+}
+
+extern "C" {
+    /// rusty_v8's binding of `v8::Isolate::IsExecutionTerminating` (its
+    /// Rust wrapper goes through the thread-safe handle: an `Arc` clone and
+    /// a mutex per call).
+    fn v8__Isolate__IsExecutionTerminating(isolate: *const v8::Isolate) -> bool;
 }
 
 /// The isolate's address.
@@ -74,25 +215,31 @@ const INLINE_ARGS: usize = 16;
 
 /// Nested in a synchronous FFI call: enter V8 right here.
 fn call_on_js_thread(target: &Target, call: &CallbackCall) {
+    // SAFETY: `dispatch` checked that this is the JS thread.
+    let Some(js) = (unsafe { target.js.get() }) else {
+        return closed_warning(target.id);
+    };
+    // SAFETY: `js` is held until this function returns, so the global
+    // handle outlives every use of the `Local`; we are on its thread.
+    let context = unsafe { local_of(js.context_slot, &js) };
     // SAFETY: we are on the isolate's thread, and the isolate is alive: it
     // owns the registry that owns this callback's thunk (dropping the
-    // isolate frees the thunk, after which C may not call it).
-    let isolate = unsafe { &mut *target.isolate.0 };
-    // SAFETY: this is the situation `CallbackScope` exists for: V8 called
-    // into native code (the FFI call's function callback, whose scope is
-    // the current one) and that code called us; the new scope nests in it
-    // and is dropped before we return to it.
-    let scope = &mut unsafe { v8::CallbackScope::new(isolate) };
+    // isolate frees the thunk, after which C may not call it). And this is
+    // the situation `CallbackScope` exists for: V8 called
+    // into native code (an FFI call's slow callback or fast trampoline) and
+    // that code called us; the new scope nests in it and is dropped before
+    // we return to it. The context is not entered: `Function::Call` makes
+    // it current for the call, and the conversions only need a context.
+    let scope = &mut unsafe { v8::CallbackScope::new(context) };
     let scope = &mut v8::HandleScope::new(scope);
-    if scope.is_execution_terminating() {
+    // SAFETY: the isolate is alive and entered on this thread (see above).
+    if unsafe { v8__Isolate__IsExecutionTerminating(target.isolate.0) } {
         return;
     }
-    let Some((function, context)) = lookup(scope, target.id) else {
-        return closed_warning();
-    };
-    let scope = &mut v8::ContextScope::new(scope, context);
     let scope = &mut v8::TryCatch::new(scope);
-    let exception = match call_js(scope, &target.sig, function, call) {
+    // SAFETY: as for `context`.
+    let function = unsafe { local_of(js.function_slot, &js) };
+    let exception = match call_js(scope, target, function, call) {
         Outcome::Returned => return,
         Outcome::Invalid(error) => Some(error),
         Outcome::Threw => {
@@ -104,6 +251,10 @@ fn call_on_js_thread(target: &Target, call: &CallbackCall) {
             scope.exception()
         }
     };
+    if in_fast_api_call(target.isolate.0) {
+        // SAFETY: as above, on the JS thread with the isolate alive.
+        return unsafe { fail_in_fast_call(scope, target, exception) };
+    }
     if let (Some(exception), Some(registry)) = (
         exception,
         scope.get_slot::<Rc<RefCell<Registry>>>().cloned(),
@@ -112,6 +263,85 @@ fn call_on_js_thread(target: &Target, call: &CallbackCall) {
         if registry.pending.is_none() {
             registry.pending = Some(v8::Global::new(scope, exception));
         }
+    }
+}
+
+/// `v8::internal::Internals::kIsolateFastCCallCallerFpOffset` of V8 12.8
+/// (`include/v8-internal.h`, static-asserted by V8 in `isolate.cc`): the
+/// frame pointer of the optimized JS frame that is inside a fast C call,
+/// 0 when none is. V8 sets it around every fast API call and `JSEntry`
+/// saves and clears it, so it is non-zero exactly when the innermost
+/// transition from JS to native code is a fast call.
+const FAST_C_CALL_CALLER_FP_OFFSET: usize = 240;
+/// `kIsolateFastApiCallTargetOffset`: the C function of that fast call.
+const FAST_API_CALL_TARGET_OFFSET: usize = 256;
+
+/// True if this callback was reached from C code that V8 entered through a
+/// fast API call (a symbol not declared `callback: true`, called from
+/// optimized code).
+fn in_fast_api_call(isolate: *mut v8::Isolate) -> bool {
+    // SAFETY: `isolate` is the live isolate of this thread; the word at this
+    // offset is part of V8's documented `IsolateData` layout (see above).
+    unsafe {
+        (isolate as *const u8)
+            .add(FAST_C_CALL_CALLER_FP_OFFSET)
+            .cast::<usize>()
+            .read()
+            != 0
+    }
+}
+
+/// The fast trampoline V8 is running (see [`FAST_API_CALL_TARGET_OFFSET`]).
+fn fast_api_call_target(isolate: *mut v8::Isolate) -> usize {
+    // SAFETY: as for `in_fast_api_call`.
+    unsafe {
+        (isolate as *const u8)
+            .add(FAST_API_CALL_TARGET_OFFSET)
+            .cast::<usize>()
+            .read()
+    }
+}
+
+/// A callback reached through a fast call threw (or returned an invalid
+/// result). V8 12.8 would propagate an exception left pending here out of
+/// the fast call, but C may call back again before it returns, and JS must
+/// not run while an exception is pending, which hotcall cannot observe.
+/// Parking it (as the slow path does) would surface it from the next,
+/// unrelated call. So the failure is loud instead: the exception is printed
+/// with the names of the callback and the symbol, and execution is
+/// terminated (observable: later callbacks return 0 without running JS,
+/// and the termination unwinds from the fast call itself).
+///
+/// # Safety
+/// On the JS thread, inside [`call_on_js_thread`]'s scopes.
+unsafe fn fail_in_fast_call(
+    scope: &mut v8::TryCatch<v8::HandleScope>,
+    target: &Target,
+    exception: Option<v8::Local<v8::Value>>,
+) {
+    let described = match (scope.stack_trace(), exception) {
+        (Some(stack), _) if stack.is_string() => stack.to_rust_string_lossy(scope),
+        (_, Some(e)) => e.to_rust_string_lossy(scope),
+        _ => "(unknown exception)".to_owned(),
+    };
+    let symbol = super::fast_symbol_name(fast_api_call_target(target.isolate.0))
+        .map_or_else(|| "an FFI symbol".to_owned(), |n| format!("symbol \"{n}\""));
+    eprintln!(
+        "error: Uncaught {described}\n    thrown by Deno.UnsafeCallback #{id} ({sig}) while C called \
+         it from {symbol}, which V8 called through its fast path: an exception cannot propagate \
+         from there. Declare the symbol with `callback: true`. Execution terminated.",
+        id = target.id,
+        sig = target.sig,
+    );
+    let _ = std::io::Write::flush(&mut std::io::stderr());
+    scope.reset();
+    scope.terminate_execution();
+    // Make the termination pending now (a script's entry checks for it), so
+    // that it is what V8 finds when the fast call returns.
+    if let Some(script) =
+        v8::String::new(scope, "0").and_then(|s| v8::Script::compile(scope, s, None))
+    {
+        let _ = script.run(scope);
     }
 }
 
@@ -152,13 +382,16 @@ fn call_from_other_thread(target: &Arc<Target>, call: &CallbackCall) {
 
 /// The task posted by [`call_from_other_thread`], on the JS thread.
 fn run_task(scope: &mut v8::HandleScope, target: &Target, call: &CallbackCall) {
-    let Some((function, context)) = lookup(scope, target.id) else {
-        return closed_warning();
+    // SAFETY: tasks run on the JS thread.
+    let Some(js) = (unsafe { target.js.get() }) else {
+        return closed_warning(target.id);
     };
+    let context = v8::Local::new(scope, &js.context);
     let scope = &mut v8::ContextScope::new(scope, context);
+    let function = v8::Local::new(scope, &js.function);
     // No TryCatch: an exception leaves the task like any uncaught error of
     // an event-loop task and reaches the embedder's handler.
-    match call_js(scope, &target.sig, function, call) {
+    match call_js(scope, target, function, call) {
         Outcome::Invalid(error) => {
             scope.throw_exception(error);
         }
@@ -170,22 +403,10 @@ fn run_task(scope: &mut v8::HandleScope, target: &Target, call: &CallbackCall) {
     }
 }
 
-fn closed_warning() {
-    eprintln!("warning: a closed Deno.UnsafeCallback was called; it returned 0 without running");
-}
-
-/// The callback's function and context, if it is still open.
-fn lookup<'s>(
-    scope: &mut v8::HandleScope<'s, ()>,
-    id: u64,
-) -> Option<(v8::Local<'s, v8::Function>, v8::Local<'s, v8::Context>)> {
-    let registry = scope.get_slot::<Rc<RefCell<Registry>>>()?.clone();
-    let registry = registry.borrow();
-    let live = registry.live.get(&id)?;
-    Some((
-        v8::Local::new(scope, &live.function),
-        v8::Local::new(scope, &live.context),
-    ))
+fn closed_warning(id: u64) {
+    eprintln!(
+        "warning: a closed Deno.UnsafeCallback (#{id}) was called; it returned 0 without running"
+    );
 }
 
 enum Outcome<'s> {
@@ -201,10 +422,11 @@ enum Outcome<'s> {
 /// Converts the arguments, calls `function`, stores its result.
 fn call_js<'s>(
     scope: &mut v8::HandleScope<'s>,
-    sig: &Signature,
+    target: &Target,
     function: v8::Local<v8::Function>,
     call: &CallbackCall,
 ) -> Outcome<'s> {
+    let sig = &target.sig;
     let recv: v8::Local<v8::Value> = v8::undefined(scope).into();
     let mut inline = [recv; INLINE_ARGS];
     let mut heap = Vec::new();
@@ -214,11 +436,21 @@ fn call_js<'s>(
         heap.resize(sig.params.len(), recv);
         &mut heap
     };
-    for (i, ty) in sig.params.iter().enumerate() {
-        // SAFETY: the thunk passes one readable slot per parameter; a
-        // struct slot holds the address of the struct's bytes, live for
-        // the whole call.
-        args[i] = unsafe { arg_slot_to_js(scope, ty, call.args.add(i)) };
+    for (i, (arg, kind)) in args.iter_mut().zip(target.params.iter()).enumerate() {
+        // SAFETY: the thunk passes one readable 8-byte slot per parameter.
+        let slot = unsafe { call.args.add(i) };
+        *arg = match kind {
+            // SAFETY (the three reads): as above; scalars sit in the low
+            // bytes of their slot.
+            ParamKind::I32 => v8::Integer::new(scope, unsafe { slot.read() } as i32).into(),
+            ParamKind::U32 => {
+                v8::Integer::new_from_unsigned(scope, unsafe { slot.read() } as u32).into()
+            }
+            ParamKind::F64 => v8::Number::new(scope, f64::from_bits(unsafe { slot.read() })).into(),
+            // SAFETY: a struct slot holds the address of the struct's
+            // bytes, live for the whole call.
+            ParamKind::Other => unsafe { arg_slot_to_js(scope, &sig.params[i], slot) },
+        };
     }
     let Some(value) = function.call(scope, recv, args) else {
         return Outcome::Threw;

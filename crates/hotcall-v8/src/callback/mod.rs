@@ -16,8 +16,12 @@
 //!   the exception is parked in per-isolate state; the FFI call path takes
 //!   it with [`take_pending_exception`] once the C function has returned and
 //!   rethrows it, so it propagates out of the call that led to the callback.
-//!   Symbols that may call back must be declared `callback: true`: V8's
-//!   fast-call path may not re-enter JS.
+//!   Symbols that may call back should be declared `callback: true`. One
+//!   that is not may be reached through V8's fast path: the callback runs
+//!   (V8 12.8 allows JS inside fast calls), but if it throws the failure is
+//!   loud instead (printed with the callback's and the symbol's names, then
+//!   execution is terminated), never parked for an unrelated later call
+//!   (`dispatch::fail_in_fast_call`, `docs/ffi-v8.md`).
 //! * **on any other thread**, the call is posted to the JS thread's event
 //!   loop ([`crate::TaskSender::post`]) and the calling thread blocks until
 //!   the task has run (or was dropped because the loop is gone, in which
@@ -59,7 +63,7 @@ use hotcall_jit::callback::Callback;
 use crate::decl_js::read_definition;
 use crate::errors::{throw, Throw};
 use crate::TaskSender;
-use dispatch::{IsolatePtr, Target};
+use dispatch::{IsolatePtr, JsFunction, JsSlot, Target};
 
 /// How definitions are named in messages.
 const WHAT: &str = "UnsafeCallback";
@@ -99,6 +103,22 @@ pub fn rethrow_pending_exception(scope: &mut v8::HandleScope<'_, ()>) -> bool {
         }
         None => false,
     }
+}
+
+thread_local! {
+    /// Symbol names by fast trampoline address (this thread's isolate), for
+    /// the message of a callback that throws inside a fast call.
+    static FAST_SYMBOLS: RefCell<HashMap<usize, String>> = RefCell::new(HashMap::new());
+}
+
+/// Records that `trampoline` is the fast overload of symbol `name` (called
+/// when a symbol's V8 function is built).
+pub fn note_fast_symbol(trampoline: *const u8, name: &str) {
+    FAST_SYMBOLS.with(|m| m.borrow_mut().insert(trampoline as usize, name.to_owned()));
+}
+
+fn fast_symbol_name(trampoline: usize) -> Option<String> {
+    FAST_SYMBOLS.with(|m| m.borrow().get(&trampoline).cloned())
 }
 
 /// Defines `Deno.UnsafeCallback` on `deno`.
@@ -159,11 +179,24 @@ pub(crate) struct Registry {
 
 /// An open callback.
 struct Live {
-    function: v8::Global<v8::Function>,
-    /// The context it was created in (and is called in).
-    context: v8::Global<v8::Context>,
+    /// What the dispatcher reads: the JS function lives in `target.js`.
+    target: Arc<Target>,
     /// Owns the thunk; dropping it frees the thunk once no call runs it.
-    _callback: Callback,
+    /// `None` only while being dropped.
+    callback: Option<Callback>,
+}
+
+impl Drop for Live {
+    /// Runs on the JS thread (`close()` or the isolate's teardown): the
+    /// function's global handles are released here, never on whichever
+    /// thread later frees the thunk. A call still running keeps its own
+    /// reference to them until it returns.
+    fn drop(&mut self) {
+        // SAFETY: `Live` lives in the isolate's registry, which is only
+        // touched on the JS thread.
+        drop(unsafe { self.target.js.take() });
+        drop(self.callback.take());
+    }
 }
 
 fn registry(scope: &mut v8::HandleScope<'_, ()>) -> Option<Rc<RefCell<Registry>>> {
@@ -179,6 +212,8 @@ fn op_create<'s>(
     match create(scope, args.get(0), args.get(1)) {
         Ok((id, pointer)) => {
             let id = v8::Number::new(scope, id as f64).into();
+            // A number when the address is a safe integer, else a bigint
+            // (Deno 1.25-1.30).
             let pointer = crate::convert::u64_to_js(scope, pointer as u64);
             rv.set(v8::Array::new_with_elements(scope, &[id, pointer]).into());
         }
@@ -204,24 +239,27 @@ fn create<'s>(
         reg.next_id += 1;
         (id, reg.tasks.clone())
     };
-    let target = Arc::new(Target {
+    let context = scope.get_current_context();
+    let js = JsFunction::new(scope, function, context);
+    let target = Arc::new(Target::new(
         id,
-        sig: sig.clone(),
-        js_thread: dispatch::current_thread_id(),
-        isolate: IsolatePtr(isolate_ptr(scope)),
+        sig.clone(),
+        IsolatePtr(isolate_ptr(scope)),
         tasks,
-    });
+        JsSlot::new(js),
+    ));
+    let handler_target = target.clone();
     let callback = crate::jit::with_jit(|jit| {
-        Callback::new(jit, &sig, move |call| dispatch::dispatch(&target, call))
+        Callback::new(jit, &sig, move |call| {
+            dispatch::dispatch(&handler_target, call)
+        })
     })
     .map_err(Throw::Error)?
     .map_err(|e| Throw::Error(format!("UnsafeCallback: {e}")))?;
     let pointer = callback.pointer();
-    let context = scope.get_current_context();
     let live = Live {
-        function: v8::Global::new(scope, function),
-        context: v8::Global::new(scope, context),
-        _callback: callback,
+        target,
+        callback: Some(callback),
     };
     registry.borrow_mut().live.insert(id, live);
     Ok((id, pointer))
