@@ -38,7 +38,9 @@
 //! Lifetime: `close()` removes the JS function from the registry and hands
 //! the thunk to `Callback`'s deferred free, so closing a callback inside its
 //! own call is safe. A callback that is never closed lives as long as the
-//! isolate (the registry is an isolate slot). Calling the pointer after the
+//! isolate (the registry is an isolate slot); when the isolate goes (exit,
+//! a terminated `Worker`) its thunk stays mapped and returns 0, because C
+//! may still call it (`Drop for Registry`). Calling the pointer after the
 //! thunk was freed is undefined behaviour, as for any dangling C function
 //! pointer; a call that still reaches a closed callback (e.g. a nested call
 //! between `close()` and the end of the outer call) returns 0 without
@@ -196,6 +198,21 @@ impl Drop for Live {
         // touched on the JS thread.
         drop(unsafe { self.target.js.take() });
         drop(self.callback.take());
+    }
+}
+
+impl Drop for Registry {
+    /// The isolate's teardown (process exit, or a `Worker` ending): the
+    /// callbacks the script never closed may still be called by C (a thread
+    /// it started, a stored pointer), so their thunks stay mapped; a call
+    /// then finds no isolate and returns 0 (the dispatcher posts to a queue
+    /// nobody reads, or finds the function gone). The JS handles are
+    /// released as for `close()`. Like the libraries that were not closed,
+    /// this is bounded by what the script left open.
+    fn drop(&mut self) {
+        for (_, mut live) in self.live.drain() {
+            std::mem::forget(live.callback.take());
+        }
     }
 }
 
