@@ -56,7 +56,10 @@ pub fn v8_result_type(ty: &NativeType) -> Option<NativeType> {
 }
 
 /// The whole signature V8 calls the trampoline with, as FFI types:
-/// `(receiver: pointer, args..., options: pointer) -> result`.
+/// `(receiver: pointer, args..., options: pointer) -> result`. The options
+/// pointer is never read, so an embedder may leave it out of the
+/// `CFunctionInfo` (hotcall-v8 does): V8 then passes one argument less,
+/// after all the others, which changes nothing the trampoline reads.
 pub fn v8_signature(sig: &Signature, result: &FastResult) -> Option<Signature> {
     let mut params = vec![NativeType::Pointer];
     for p in &sig.params {
