@@ -105,6 +105,8 @@ fn open<'s>(
         closed: Cell::new(false),
         library: RefCell::new(Some(library.clone())),
         stubs: RefCell::new(None),
+        active_calls: Cell::new(0),
+        deferred_unload: RefCell::new(None),
         out: RefCell::new(None),
     });
 
@@ -375,6 +377,11 @@ fn op_close(
     // The JS wrappers check `closed` before calling, so no trampoline of
     // this batch can run any more.
     handle.stubs.borrow_mut().take();
-    handle.library.borrow_mut().take();
+    let library = handle.library.borrow_mut().take();
+    if handle.active_calls.get() > 0 {
+        // Closed from a callback inside one of its own calls: unloaded when
+        // that call returns (`symbol::ActiveCall`).
+        *handle.deferred_unload.borrow_mut() = library;
+    }
     handle.out.borrow_mut().take();
 }

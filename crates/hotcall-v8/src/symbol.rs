@@ -30,6 +30,12 @@ pub struct LibHandle {
     /// The fast trampolines of the library; dropped on close (boxed, so
     /// that a closed handle, which lives as long as the isolate, is small).
     pub stubs: std::cell::RefCell<Option<Box<hotcall_jit::StubSet>>>,
+    /// Synchronous slow calls of this library in progress on the JS thread
+    /// (a callback may call `close()` inside one: the unload waits).
+    pub active_calls: Cell<u32>,
+    /// The library `close()` took while a call was in progress; released
+    /// when the last such call returns.
+    pub deferred_unload: std::cell::RefCell<Option<Arc<libloading::Library>>>,
     /// The out buffer the trampolines and slow paths store raw results in
     /// (the JS wrappers' typed arrays hold it too); released on close.
     pub out: std::cell::RefCell<Option<v8::SharedRef<v8::BackingStore>>>,
@@ -163,14 +169,10 @@ fn slow_call<'s>(
     }
 }
 
-/// Converts the JS arguments of a call to slots.
-pub fn convert_args(
-    scope: &mut v8::HandleScope,
-    data: &SymbolData,
-    args: &v8::FunctionCallbackArguments,
-) -> Result<Vec<Slot>, Throw> {
+/// A `TypeError` unless the call has at least the symbol's arity (extra
+/// arguments are ignored, as by any JS function and by Deno).
+fn check_arity(data: &SymbolData, args: &v8::FunctionCallbackArguments) -> Result<(), Throw> {
     let want = data.sig.params.len();
-    // Extra arguments are ignored, as by any JS function (and Deno).
     if (args.length() as usize) < want {
         return Err(Throw::Type(format!(
             "symbol \"{}\" takes {want} argument{}, got {}",
@@ -179,7 +181,17 @@ pub fn convert_args(
             args.length()
         )));
     }
-    (0..want)
+    Ok(())
+}
+
+/// Converts the JS arguments of a call to slots.
+pub fn convert_args(
+    scope: &mut v8::HandleScope,
+    data: &SymbolData,
+    args: &v8::FunctionCallbackArguments,
+) -> Result<Vec<Slot>, Throw> {
+    check_arity(data, args)?;
+    (0..data.sig.params.len())
         .map(|i| {
             js_to_slot(
                 scope,
@@ -199,6 +211,28 @@ fn ensure_open(data: &SymbolData) -> Result<(), Throw> {
             data.name, lib.path
         ))),
         _ => Ok(()),
+    }
+}
+
+/// One synchronous call of a library in progress (see
+/// [`LibHandle::active_calls`]).
+struct ActiveCall<'a>(&'a LibHandle);
+
+impl<'a> ActiveCall<'a> {
+    fn enter(lib: &'a LibHandle) -> ActiveCall<'a> {
+        lib.active_calls.set(lib.active_calls.get() + 1);
+        ActiveCall(lib)
+    }
+}
+
+impl Drop for ActiveCall<'_> {
+    fn drop(&mut self) {
+        let left = self.0.active_calls.get() - 1;
+        self.0.active_calls.set(left);
+        if left == 0 {
+            // Unloads here if `close()` ran during the call.
+            drop(self.0.deferred_unload.borrow_mut().take());
+        }
     }
 }
 
@@ -227,20 +261,35 @@ pub fn call<'s>(
     args: &v8::FunctionCallbackArguments,
 ) -> Result<Option<v8::Local<'s, v8::Value>>, Throw> {
     ensure_open(data)?;
-    let slots = convert_args(scope, data, args)?;
     if data.nonblocking {
+        let slots = convert_args(scope, data, args)?;
         return crate::nonblocking::start(scope, data, slots).map(|p| Some(p.into()));
     }
+    check_arity(data, args)?;
     // Argument and result words live on the stack for common signatures
-    // (no allocation per call), on the heap beyond that.
+    // (no allocation per call), on the heap beyond that; only buffer and
+    // struct arguments have a backing store to hold across the call.
+    let n = data.sig.params.len();
     let mut inline_bits = [0u64; INLINE_WORDS];
     let mut heap_bits = Vec::new();
-    let bits = words(&mut inline_bits, &mut heap_bits, slots.len());
-    for (word, slot) in bits.iter_mut().zip(&slots) {
+    let bits = words(&mut inline_bits, &mut heap_bits, n);
+    let mut keep = Vec::new();
+    for (i, (word, ty)) in bits.iter_mut().zip(&data.sig.params).enumerate() {
+        let slot = js_to_slot(
+            scope,
+            ty,
+            args.get(i as i32),
+            &ArgContext::arg(&data.name, i),
+        )
+        .map_err(Throw::Type)?;
         *word = slot.bits;
+        if let Some(store) = slot.keep {
+            keep.push(store);
+        }
     }
-    // Held across the call: a callback may close the library meanwhile.
-    let _loaded = data.lib.as_ref().and_then(|l| l.library.borrow().clone());
+    // A callback may close the library meanwhile: the unload waits for
+    // this guard (a plain counter, no atomic reference per call).
+    let _active = data.lib.as_deref().map(ActiveCall::enter);
     let mut inline_ret = [0u64; INLINE_WORDS];
     let mut heap_ret = Vec::new();
     let ret = words(
@@ -250,12 +299,12 @@ pub fn call<'s>(
     );
     // SAFETY: the invoker was compiled for `data.sig`; `bits` holds one slot
     // per parameter, converted by that signature, with every pointed-to
-    // byte kept alive by `slots` until after the call; `ret` has
+    // byte kept alive by `keep` until after the call; `ret` has
     // `result_buffer_size` bytes; `target` is a C function of that
     // signature (a library symbol still loaded — `ensure_open` — or a
     // pointer the script vouched for).
     unsafe { (data.invoker)(data.target, bits.as_ptr(), ret.as_mut_ptr() as *mut u8) };
-    drop(slots);
+    drop(keep);
     if crate::callback::rethrow_pending_exception(scope) {
         return Err(Throw::Pending);
     }

@@ -625,7 +625,10 @@ fn fast_trampolines_expect_what_v8_was_told() {
         assert_eq!(told.args.len(), sig.params.len() + 1, "{sig}");
         assert_eq!(expects.params.len(), told.args.len() + 1, "{sig}");
         assert_eq!(told.args[0].ctype, 10, "{sig}: receiver is V8Value");
-        assert!(told.args.iter().all(|t| t.ctype != 255), "{sig}: no options");
+        assert!(
+            told.args.iter().all(|t| t.ctype != 255),
+            "{sig}: no options"
+        );
         for (i, (t, e)) in told.args.iter().zip(&expects.params).enumerate() {
             // The trampoline reads a buffer argument as a FastApiTypedArray*
             // (data at TYPED_ARRAY_DATA_OFFSET), whatever v8_signature calls it.

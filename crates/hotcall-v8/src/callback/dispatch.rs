@@ -262,6 +262,7 @@ fn call_on_js_thread(target: &Target, call: &CallbackCall) {
         let mut registry = registry.borrow_mut();
         if registry.pending.is_none() {
             registry.pending = Some(v8::Global::new(scope, exception));
+            super::PARKED.with(|p| p.set(p.get() + 1));
         }
     }
 }

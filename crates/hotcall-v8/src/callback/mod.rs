@@ -90,9 +90,21 @@ const CLASS_SOURCE: &str = include_str!("../js/callback.js");
 pub fn take_pending_exception<'s>(
     scope: &mut v8::HandleScope<'s, ()>,
 ) -> Option<v8::Local<'s, v8::Value>> {
+    // The common case (no callback threw) costs one thread-local read.
+    if PARKED.with(|p| p.get()) == 0 {
+        return None;
+    }
     let registry = scope.get_slot::<Rc<RefCell<Registry>>>()?.clone();
     let exception = registry.borrow_mut().pending.take()?;
+    PARKED.with(|p| p.set(p.get() - 1));
     Some(v8::Local::new(scope, exception))
+}
+
+thread_local! {
+    /// How many isolates of this thread have an exception parked by a
+    /// callback (an isolate is used by one thread only), so that the check
+    /// after every slow call is cheap.
+    pub(crate) static PARKED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// [`take_pending_exception`] and throw it; true if there was one (the
