@@ -14,11 +14,7 @@ fn run_example(dir: &str, script: &str) -> (String, String, Option<i32>) {
         .current_dir(&cwd)
         .output()
         .expect("run hotcall");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code(),
-    )
+    outcome(&out)
 }
 
 #[test]
@@ -73,11 +69,7 @@ fn hotcall_in(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
         .env("CARGO", cargo())
         .output()
         .expect("run hotcall");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code(),
-    )
+    outcome(&out)
 }
 
 /// The seed's bindgen example: `hotcall bindgen` builds `examples/bindgen`
@@ -156,4 +148,13 @@ fn bindgen_outside_a_crate_fails() {
         )
     );
     assert!(!dir.join("bindings").exists());
+}
+
+/// (stdout, stderr, exit code) of a finished `hotcall`.
+fn outcome(out: &std::process::Output) -> (String, String, Option<i32>) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
 }
