@@ -11,13 +11,65 @@ use hotcall_abi::{DeclError, ForeignFunction, ForeignStatic, ForeignSymbol, Sign
 use crate::convert::describe;
 use crate::errors::{v8_str, Throw};
 
+/// The property names declarations are read by.
+#[derive(Clone, Copy)]
+enum Key {
+    Struct,
+    Parameters,
+    Result,
+    Name,
+    Optional,
+    Type,
+    Nonblocking,
+    Callback,
+}
+
+impl Key {
+    const ALL: [(Key, &'static str); 8] = [
+        (Key::Struct, "struct"),
+        (Key::Parameters, "parameters"),
+        (Key::Result, "result"),
+        (Key::Name, "name"),
+        (Key::Optional, "optional"),
+        (Key::Type, "type"),
+        (Key::Nonblocking, "nonblocking"),
+        (Key::Callback, "callback"),
+    ];
+
+    fn text(self) -> &'static str {
+        Key::ALL[self as usize].1
+    }
+}
+
+/// The [`Key`] strings of one isolate, internalized once (kept in an
+/// isolate slot), so reading a declaration makes no key strings.
+struct KeyStrings(Vec<v8::Global<v8::String>>);
+
+fn key_string<'s>(scope: &mut v8::HandleScope<'s>, key: Key) -> v8::Local<'s, v8::String> {
+    if let Some(keys) = scope.get_slot::<std::rc::Rc<KeyStrings>>().cloned() {
+        return v8::Local::new(scope, &keys.0[key as usize]);
+    }
+    let keys: Vec<_> = Key::ALL
+        .iter()
+        .map(|(_, text)| {
+            let s =
+                v8::String::new_from_utf8(scope, text.as_bytes(), v8::NewStringType::Internalized)
+                    .unwrap_or_else(|| v8_str(scope, text));
+            v8::Global::new(scope, s)
+        })
+        .collect();
+    let local = v8::Local::new(scope, &keys[key as usize]);
+    scope.set_slot(std::rc::Rc::new(KeyStrings(keys)));
+    local
+}
+
 /// `obj[key]`, or [`Throw::Pending`] if a getter threw.
 fn get<'s>(
     scope: &mut v8::HandleScope<'s>,
     obj: v8::Local<v8::Object>,
-    key: &str,
+    key: Key,
 ) -> Result<v8::Local<'s, v8::Value>, Throw> {
-    let key = v8_str(scope, key);
+    let key = key_string(scope, key);
     obj.get(scope, key.into()).ok_or(Throw::Pending)
 }
 
@@ -61,7 +113,7 @@ fn read_type_in<'s>(
     if ancestors.iter().any(|a| a.strict_equals(obj.into())) {
         return Ok(TypeExpr::Cycle);
     }
-    let fields = get(scope, obj, "struct")?;
+    let fields = get(scope, obj, Key::Struct)?;
     let Ok(fields) = v8::Local::<v8::Array>::try_from(fields) else {
         return Ok(TypeExpr::Invalid(
             "an object without a \"struct\" array".to_owned(),
@@ -91,9 +143,10 @@ fn flag(
     scope: &mut v8::HandleScope,
     obj: v8::Local<v8::Object>,
     symbol: &str,
-    field: &str,
+    field: Key,
 ) -> Result<bool, Throw> {
     let v = get(scope, obj, field)?;
+    let field = field.text();
     if v.is_null_or_undefined() {
         Ok(false)
     } else if v.is_boolean() {
@@ -112,7 +165,7 @@ fn read_signature<'s>(
     obj: v8::Local<'s, v8::Object>,
     symbol: &str,
 ) -> Result<Signature, Throw> {
-    let params = get(scope, obj, "parameters")?;
+    let params = get(scope, obj, Key::Parameters)?;
     let Ok(params) = v8::Local::<v8::Array>::try_from(params) else {
         return Err(Throw::Type(format!("Invalid FFI declaration of symbol \"{symbol}\": \"parameters\" must be an array, got {}", describe(params))));
     };
@@ -126,7 +179,7 @@ fn read_signature<'s>(
         let p = params.get_index(scope, i).ok_or(Throw::Pending)?;
         exprs.push(read_type_counted(scope, p, &mut budget)?);
     }
-    let result = get(scope, obj, "result")?;
+    let result = get(scope, obj, Key::Result)?;
     if result.is_undefined() {
         return Err(Throw::Type(format!(
             "Invalid FFI declaration of symbol \"{symbol}\": missing \"result\""
@@ -152,7 +205,7 @@ pub fn read_definition<'s>(
         )));
     };
     let sig = read_signature(scope, obj, what)?;
-    let nonblocking = flag(scope, obj, what, "nonblocking")?;
+    let nonblocking = flag(scope, obj, what, Key::Nonblocking)?;
     if nonblocking && !allow_nonblocking {
         return Err(Throw::Type(format!(
             "Invalid FFI declaration of symbol \"{what}\": \"nonblocking\" is not allowed here"
@@ -172,7 +225,7 @@ fn read_symbol<'s>(
             "Invalid FFI declaration of symbol \"{key}\": the declaration must be an object"
         )));
     };
-    let name = get(scope, obj, "name")?;
+    let name = get(scope, obj, Key::Name)?;
     let name = if name.is_undefined() {
         key.to_owned()
     } else if name.is_string() {
@@ -183,15 +236,15 @@ fn read_symbol<'s>(
             describe(name)
         )));
     };
-    let optional = flag(scope, obj, &name, "optional")?;
-    let ty = get(scope, obj, "type")?;
+    let optional = flag(scope, obj, &name, Key::Optional)?;
+    let ty = get(scope, obj, Key::Type)?;
     if !ty.is_undefined() {
         let ty = read_type(scope, ty)?.resolve(&name, &hotcall_abi::decl::TypePosition::Static)?;
         return Ok(ForeignSymbol::Static(ForeignStatic { name, ty, optional }));
     }
     let signature = read_signature(scope, obj, &name)?;
-    let nonblocking = flag(scope, obj, &name, "nonblocking")?;
-    let callback = flag(scope, obj, &name, "callback")?;
+    let nonblocking = flag(scope, obj, &name, Key::Nonblocking)?;
+    let callback = flag(scope, obj, &name, Key::Callback)?;
     Ok(ForeignSymbol::Function(ForeignFunction {
         name,
         signature,

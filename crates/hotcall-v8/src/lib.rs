@@ -26,6 +26,7 @@ pub mod permissions;
 mod pointer;
 pub mod state;
 pub mod symbol;
+pub mod symbol_pool;
 
 pub use event_loop::{Task, TaskQueue, TaskSender};
 pub use permissions::FfiPermissions;

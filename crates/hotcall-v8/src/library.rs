@@ -13,20 +13,24 @@ use hotcall_jit::FastResult;
 
 use crate::convert::{slot_to_js, u64_to_js};
 use crate::errors::{throw, v8_str, Throw};
-use crate::fast::{has_fast_form, ResultKind};
+use crate::fast::{has_fast_form, int64_params, ResultKind};
 use crate::jit::with_jit;
 use crate::state::FfiState;
 use crate::symbol::{new_functions, FunctionSpec, LibHandle, SymbolData};
+use crate::symbol_pool::{CallMode, OutCell, PoolKey, PooledSymbol};
 
-/// One resolved function before its V8 function exists.
+/// One resolved function before its V8 functions are ready.
 struct Planned {
     key: String,
     data: SymbolData,
-    /// Index into the fast batch, if it goes fast.
-    fast: Option<usize>,
+    pool_key: PoolKey,
+    /// Functions a closed library left for exactly this symbol.
+    reused: Option<PooledSymbol>,
+    /// Its out cell, for out-slot results.
+    out: Option<OutCell>,
+    /// A fresh fast trampoline (reused symbols bring their own).
+    trampoline: Option<(*const u8, Rc<hotcall_jit::StubSet>)>,
     kind: ResultKind,
-    /// Its out-slot index, for out-slot results.
-    slot: Option<usize>,
 }
 
 /// One entry of the result, in declaration order.
@@ -37,7 +41,8 @@ enum Entry<'s> {
 
 /// `open(path, symbols)`: returns `{ entries, out, close }` where each
 /// entry is `[key, value, kind, slot, boolParams, bigintValue,
-/// int64Params]` (see `js/ffi.js`).
+/// int64Params, chunk]` and `out` lists the out-arena chunks (see
+/// `js/ffi.js`).
 pub fn op_open<'s>(
     scope: &mut v8::HandleScope<'s>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -104,19 +109,38 @@ fn open<'s>(
         path: path.clone(),
         closed: Cell::new(false),
         library: RefCell::new(Some(library.clone())),
-        stubs: RefCell::new(None),
+        symbols: RefCell::new(Vec::new()),
         active_calls: Cell::new(0),
         deferred_unload: RefCell::new(None),
-        out: RefCell::new(None),
     });
-
+    let state = FfiState::get(scope);
     let mut planned = Vec::new();
+    let built = plan_all(scope, &state, &library, &handle, decls, &mut planned)
+        .and_then(|entries| {
+            compile_fast(&mut planned, &handle)?;
+            Ok(entries)
+        })
+        .and_then(|entries| build_result(scope, &state, &handle, &mut planned, entries));
+    if built.is_err() {
+        abandon(&state, planned, &handle);
+    }
+    built
+}
+
+/// Plans every declared symbol (reading statics on the way).
+fn plan_all<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    state: &FfiState,
+    library: &libloading::Library,
+    handle: &Rc<LibHandle>,
+    decls: Vec<(String, ForeignSymbol)>,
+    planned: &mut Vec<Planned>,
+) -> Result<Vec<Entry<'s>>, Throw> {
     let mut entries = Vec::new();
-    let mut slots = 0usize;
     for (key, decl) in decls {
         match decl {
             ForeignSymbol::Function(f) => {
-                match plan_function(&library, &handle, key.clone(), f, &mut slots)? {
+                match plan_function(scope, state, library, handle, key.clone(), f)? {
                     Some(p) => {
                         entries.push(Entry::Function(planned.len()));
                         planned.push(p);
@@ -125,37 +149,38 @@ fn open<'s>(
                 }
             }
             ForeignSymbol::Static(s) => {
-                let value = read_static(scope, &library, &s)?;
+                let value = read_static(scope, library, &s)?;
                 entries.push(Entry::Value(key, value));
             }
         }
     }
-
-    let out = new_out_buffer(slots);
-    let out_base = out
-        .data()
-        .map_or(std::ptr::null_mut(), |p| p.as_ptr() as *mut u8);
-    compile_fast(&mut planned, &handle, out_base)?;
-    let out_ab = v8::ArrayBuffer::with_backing_store(scope, &out);
-    *handle.out.borrow_mut() = Some(out);
-    build_result(scope, &handle, planned, entries, out_ab)
+    Ok(entries)
 }
 
-/// A zeroed, 8-byte aligned out buffer of `slots` cells (at least one).
-fn new_out_buffer(slots: usize) -> v8::SharedRef<v8::BackingStore> {
-    v8::ArrayBuffer::new_backing_store_from_boxed_slice(
-        vec![0u8; slots.max(1) * 8].into_boxed_slice(),
-    )
-    .make_shared()
+/// A failed `dlopen`: what it took from the pool goes back, its new out
+/// cells are recycled.
+fn abandon(state: &FfiState, planned: Vec<Planned>, handle: &LibHandle) {
+    let mut pool = state.pool.borrow_mut();
+    for p in planned {
+        match (p.reused, p.out) {
+            (Some(symbol), _) => pool.give_back(symbol),
+            (None, Some(cell)) => pool.out.release(cell),
+            (None, None) => {}
+        }
+    }
+    for symbol in handle.symbols.borrow_mut().drain(..) {
+        pool.give_back(symbol);
+    }
 }
 
 /// Resolves a function declaration; `Ok(None)` for a missing optional one.
 fn plan_function(
+    scope: &mut v8::HandleScope,
+    state: &FfiState,
     library: &libloading::Library,
     handle: &Rc<LibHandle>,
     key: String,
     f: ForeignFunction,
-    slots: &mut usize,
 ) -> Result<Option<Planned>, Throw> {
     let target = match lookup(library, &f.name) {
         Ok(t) => t,
@@ -170,60 +195,70 @@ fn plan_function(
     let invoker = with_jit(|jit| jit.invoker(&f.signature))
         .and_then(|r| r.map_err(|e| e.to_string()))
         .map_err(|e| Throw::Error(format!("Failed to register symbol {}: {e}", f.name)))?;
-    let goes_fast = !f.nonblocking && !f.callback && has_fast_form(&f.signature);
-    let kind = if goes_fast {
-        ResultKind::of(&f.signature.result)
+    let mode = if f.nonblocking {
+        CallMode::Nonblocking
+    } else if !f.callback && has_fast_form(&f.signature) {
+        CallMode::Fast
     } else {
-        ResultKind::Direct
+        CallMode::Slow
     };
-    let slot = (kind != ResultKind::Direct).then(|| {
-        *slots += 1;
-        *slots - 1
-    });
+    let kind = match mode {
+        CallMode::Fast => ResultKind::of(&f.signature.result),
+        _ => ResultKind::Direct,
+    };
+    let pool_key = PoolKey {
+        target: target as usize,
+        sig: f.signature.clone(),
+        mode,
+    };
+    let mut pool = state.pool.borrow_mut();
+    let reused = pool.take(&pool_key);
+    let out = match &reused {
+        Some(symbol) => symbol.out,
+        None => (kind != ResultKind::Direct).then(|| pool.out.alloc(scope)),
+    };
+    let out_slot = out.map_or(std::ptr::null_mut(), |cell| pool.out.address(cell));
     let data = SymbolData {
         name: key.clone(),
         sig: f.signature,
         target,
         invoker,
         lib: Some(handle.clone()),
-        out_slot: std::ptr::null_mut(),
+        out_slot,
         nonblocking: f.nonblocking,
     };
     Ok(Some(Planned {
         key,
         data,
-        fast: goes_fast.then_some(0),
+        pool_key,
+        reused,
+        out,
+        trampoline: None,
         kind,
-        slot,
     }))
 }
 
-/// Compiles the fast trampolines of every fast symbol in one batch and
-/// points out-slot symbols at their cells of `out_base`.
-fn compile_fast(
-    planned: &mut [Planned],
-    handle: &LibHandle,
-    out_base: *mut u8,
-) -> Result<(), Throw> {
-    let mut items = Vec::new();
-    for p in planned.iter_mut() {
-        if let Some(slot) = p.slot {
-            p.data.out_slot = out_base.wrapping_add(slot * 8);
-        }
-        if p.fast.is_some() {
-            let result = match p.slot {
+/// Compiles, in one batch, the fast trampolines of the fast symbols that
+/// found no functions to reuse; each takes its trampoline along.
+fn compile_fast(planned: &mut [Planned], handle: &LibHandle) -> Result<(), Throw> {
+    let fresh: Vec<usize> = (0..planned.len())
+        .filter(|&i| planned[i].reused.is_none() && planned[i].pool_key.mode == CallMode::Fast)
+        .collect();
+    if fresh.is_empty() {
+        return Ok(());
+    }
+    let items: Vec<_> = fresh
+        .iter()
+        .map(|&i| {
+            let p = &planned[i];
+            let result = match p.out {
                 Some(_) => FastResult::OutSlot(p.data.out_slot as u64),
                 None => FastResult::Direct,
             };
-            p.fast = Some(items.len());
-            items.push((p.data.sig.clone(), p.data.target, result));
-        }
-    }
-    if items.is_empty() {
-        return Ok(());
-    }
-    let refs: Vec<_> = items.iter().map(|(s, t, r)| (s, *t, r.clone())).collect();
-    let stubs = with_jit(|jit| jit.fast_trampolines(&refs))
+            (&p.data.sig, p.data.target, result)
+        })
+        .collect();
+    let stubs = with_jit(|jit| jit.fast_trampolines(&items))
         .and_then(|r| r.map_err(|e| e.to_string()))
         .map_err(|e| {
             Throw::Error(format!(
@@ -231,7 +266,10 @@ fn compile_fast(
                 handle.path
             ))
         })?;
-    *handle.stubs.borrow_mut() = Some(Box::new(stubs));
+    let stubs = Rc::new(stubs);
+    for (n, &i) in fresh.iter().enumerate() {
+        planned[i].trampoline = Some((stubs.pointer(n), stubs.clone()));
+    }
     Ok(())
 }
 
@@ -264,55 +302,54 @@ fn read_static<'s>(
 
 fn build_result<'s>(
     scope: &mut v8::HandleScope<'s>,
+    state: &FfiState,
     handle: &Rc<LibHandle>,
-    planned: Vec<Planned>,
+    planned: &mut Vec<Planned>,
     entries: Vec<Entry<'s>>,
-    out: v8::Local<'s, v8::ArrayBuffer>,
 ) -> Result<v8::Local<'s, v8::Value>, Throw> {
-    let trampolines: Vec<Option<*const u8>> = {
-        let stubs = handle.stubs.borrow();
-        planned
-            .iter()
-            .map(|p| p.fast.map(|i| stubs.as_ref().expect("compiled").pointer(i)))
-            .collect()
-    };
-    let mut functions = Vec::with_capacity(planned.len());
-    for (p, trampoline) in planned.into_iter().zip(trampolines) {
+    let mut rows = Vec::new();
+    // Taken one by one, so that after a failure `planned` holds exactly
+    // the symbols not ready yet (for `abandon`).
+    planned.reverse();
+    while let Some(p) = planned.pop() {
         // Indices of `bool` parameters: the JS wrapper type-checks them,
         // because V8's fast path would apply ToBoolean to anything.
         let bools: Vec<u32> = (p.data.sig.params.iter().enumerate())
             .filter(|(_, t)| matches!(t, NativeType::Bool))
             .map(|(i, _)| i as u32)
             .collect();
-        let meta = (p.key, p.kind.code(), p.slot.map_or(-1, |s| s as i32), bools);
-        let f = new_functions(
-            scope,
-            FunctionSpec {
-                data: Rc::new(p.data),
-                trampoline,
-            },
-        )
-        .ok_or(Throw::Pending)?;
-        functions.push((meta, f));
+        let wide: Vec<u32> = int64_params(&p.data.sig)
+            .into_iter()
+            .map(|i| i as u32)
+            .collect();
+        let meta = (p.key.clone(), p.kind.code(), p.out, bools, wide);
+        let symbol = ready_symbol(scope, p)?;
+        rows.push((meta, symbol.number.clone(), symbol.bigint.clone()));
+        handle.symbols.borrow_mut().push(symbol);
     }
     let list = v8::Array::new(scope, entries.len() as i32);
     for (i, entry) in entries.into_iter().enumerate() {
-        let row: [v8::Local<v8::Value>; 7] = match entry {
+        let row: [v8::Local<v8::Value>; 8] = match entry {
             Entry::Function(j) => {
-                let ((key, kind, slot, bools), f) = &functions[j];
+                let ((key, kind, out, bools, wide), number, bigint) = &rows[j];
                 let bools = index_array(scope, bools);
-                let (bigint, wide) = match f.bigint {
-                    Some(bigint) => (bigint.into(), index_array(scope, &f.int64_params)),
+                let (bigint, wide) = match bigint {
+                    Some(bigint) => (
+                        v8::Local::new(scope, bigint).into(),
+                        index_array(scope, wide),
+                    ),
                     None => (v8::null(scope).into(), v8::Array::new(scope, 0)),
                 };
+                let (chunk, slot) = out.map_or((-1, -1), |c| (c.chunk as i32, c.index as i32));
                 [
                     v8_str(scope, key).into(),
-                    f.number.into(),
+                    v8::Local::new(scope, number).into(),
                     v8::Integer::new(scope, *kind as i32).into(),
-                    v8::Integer::new(scope, *slot).into(),
+                    v8::Integer::new(scope, slot).into(),
                     bools.into(),
                     bigint,
                     wide.into(),
+                    v8::Integer::new(scope, chunk).into(),
                 ]
             }
             Entry::Value(key, value) => [
@@ -323,11 +360,13 @@ fn build_result<'s>(
                 v8::Array::new(scope, 0).into(),
                 v8::null(scope).into(),
                 v8::Array::new(scope, 0).into(),
+                v8::Integer::new(scope, -1).into(),
             ],
         };
         let row = v8::Array::new_with_elements(scope, &row);
         list.set_index(scope, i as u32, row.into());
     }
+    let out = state.pool.borrow().out.buffers(scope);
     let close = close_function(scope, handle)?;
     let result = v8::Object::new(scope);
     for (k, v) in [
@@ -339,6 +378,41 @@ fn build_result<'s>(
         result.set(scope, k.into(), v);
     }
     Ok(result.into())
+}
+
+/// The V8 functions of a planned symbol: the reused ones re-pointed at it,
+/// or new ones.
+fn ready_symbol(scope: &mut v8::HandleScope, p: Planned) -> Result<PooledSymbol, Throw> {
+    let data = Rc::new(p.data);
+    if let Some(symbol) = p.reused {
+        // SAFETY: anchored by `new_functions` for the isolate's life.
+        unsafe { &*symbol.cell }.set(Some(data.clone()));
+        if let Some((trampoline, _)) = &symbol.trampoline {
+            crate::callback::note_fast_symbol(*trampoline, &data.name);
+        }
+        return Ok(symbol);
+    }
+    let functions = new_functions(
+        scope,
+        FunctionSpec {
+            data,
+            trampoline: p.trampoline.as_ref().map(|(t, _)| *t),
+        },
+    );
+    let Some(functions) = functions else {
+        if let Some(cell) = p.out {
+            FfiState::get(scope).pool.borrow_mut().out.release(cell);
+        }
+        return Err(Throw::Pending);
+    };
+    Ok(PooledSymbol {
+        key: p.pool_key,
+        cell: functions.cell,
+        number: v8::Global::new(scope, functions.number),
+        bigint: functions.bigint.map(|f| v8::Global::new(scope, f)),
+        trampoline: p.trampoline,
+        out: p.out,
+    })
 }
 
 /// A JS array of small indices.
@@ -355,8 +429,8 @@ fn close_function<'s>(
     scope: &mut v8::HandleScope<'s>,
     handle: &Rc<LibHandle>,
 ) -> Result<v8::Local<'s, v8::Function>, Throw> {
-    let ptr = FfiState::get(scope).anchor(handle.clone());
-    let data = v8::External::new(scope, ptr as *mut c_void);
+    let id = FfiState::get(scope).add_library(handle.clone());
+    let data = v8::Number::new(scope, id as f64);
     v8::Function::builder(op_close)
         .data(data.into())
         .build(scope)
@@ -364,24 +438,28 @@ fn close_function<'s>(
 }
 
 fn op_close(
-    _scope: &mut v8::HandleScope,
+    scope: &mut v8::HandleScope,
     args: v8::FunctionCallbackArguments,
     _rv: v8::ReturnValue,
 ) {
-    let external =
-        v8::Local::<v8::External>::try_from(args.data()).expect("close carries an External");
-    // SAFETY: made by `close_function` from a pointer `FfiState::anchor`
-    // keeps valid for the life of the isolate.
-    let handle = unsafe { &*(external.value() as *const LibHandle) };
+    let id = args.data().number_value(scope).unwrap_or(0.0) as u64;
+    let state = FfiState::get(scope);
+    let Some(handle) = state.take_library(id) else {
+        return; // closed already
+    };
     handle.closed.set(true);
-    // The JS wrappers check `closed` before calling, so no trampoline of
-    // this batch can run any more.
-    handle.stubs.borrow_mut().take();
+    // The JS wrappers check `closed` before calling; the functions wait in
+    // the pool, pointing at nothing, for a later `dlopen` of the same
+    // symbols (their trampolines stay mapped meanwhile).
+    let mut pool = state.pool.borrow_mut();
+    for symbol in handle.symbols.borrow_mut().drain(..) {
+        pool.give_back(symbol);
+    }
     let library = handle.library.borrow_mut().take();
     if handle.active_calls.get() > 0 {
         // Closed from a callback inside one of its own calls: unloaded when
-        // that call returns (`symbol::ActiveCall`).
+        // that call returns (`symbol::ActiveCall`, whose symbol data holds
+        // the handle).
         *handle.deferred_unload.borrow_mut() = library;
     }
-    handle.out.borrow_mut().take();
 }

@@ -22,6 +22,11 @@ pub struct FfiState {
     anchors: RefCell<Vec<Rc<dyn std::any::Any>>>,
     /// `Deno.errors.PermissionDenied`, recorded by `install`.
     permission_denied: RefCell<Option<v8::Global<v8::Function>>>,
+    /// Open libraries by the id their `close()` carries; closing drops the
+    /// entry, so a closed library's handle is freed with its last call.
+    libraries: RefCell<HashMap<u64, Rc<crate::symbol::LibHandle>>>,
+    /// Closed libraries' symbol functions, for reuse, and the out cells.
+    pub pool: RefCell<crate::symbol_pool::SymbolPool>,
 }
 
 impl FfiState {
@@ -39,6 +44,8 @@ impl FfiState {
             next_id: Cell::new(1),
             anchors: RefCell::new(Vec::new()),
             permission_denied: RefCell::new(None),
+            libraries: RefCell::new(HashMap::new()),
+            pool: RefCell::new(Default::default()),
         });
         scope.set_slot(state.clone());
         state
@@ -85,6 +92,19 @@ impl FfiState {
         let ptr = Rc::as_ptr(&owner);
         self.anchors.borrow_mut().push(owner);
         ptr
+    }
+
+    /// Registers an open library; returns the id that closes it.
+    pub fn add_library(&self, handle: Rc<crate::symbol::LibHandle>) -> u64 {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.libraries.borrow_mut().insert(id, handle);
+        id
+    }
+
+    /// Unregisters library `id` (`None` if it was already closed).
+    pub fn take_library(&self, id: u64) -> Option<Rc<crate::symbol::LibHandle>> {
+        self.libraries.borrow_mut().remove(&id)
     }
 
     /// Registers a promise resolver; returns the id its result comes back with.

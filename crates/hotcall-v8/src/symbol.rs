@@ -27,23 +27,20 @@ pub struct LibHandle {
     /// The loaded library; `None` once closed. Nonblocking calls clone the
     /// `Arc`, so unloading waits for the last one to finish.
     pub library: std::cell::RefCell<Option<Arc<libloading::Library>>>,
-    /// The fast trampolines of the library; dropped on close (boxed, so
-    /// that a closed handle, which lives as long as the isolate, is small).
-    pub stubs: std::cell::RefCell<Option<Box<hotcall_jit::StubSet>>>,
+    /// The library's symbol functions while it is open; `close()` gives
+    /// them to the pool (`symbol_pool.rs`) for a later `dlopen` to reuse.
+    pub symbols: std::cell::RefCell<Vec<crate::symbol_pool::PooledSymbol>>,
     /// Synchronous slow calls of this library in progress on the JS thread
     /// (a callback may call `close()` inside one: the unload waits).
     pub active_calls: Cell<u32>,
     /// The library `close()` took while a call was in progress; released
     /// when the last such call returns.
     pub deferred_unload: std::cell::RefCell<Option<Arc<libloading::Library>>>,
-    /// The out buffer the trampolines and slow paths store raw results in
-    /// (the JS wrappers' typed arrays hold it too); released on close.
-    pub out: std::cell::RefCell<Option<v8::SharedRef<v8::BackingStore>>>,
 }
 
 impl Drop for LibHandle {
-    /// Runs when the isolate is dropped (the handle is anchored in its
-    /// state). Only `close()` unloads a library: at isolate teardown a C
+    /// Runs after `close()` (nothing to do then), or when the isolate is
+    /// dropped for a library never closed. Only `close()` unloads a library: at isolate teardown a C
     /// thread the library started may still be running library code, and
     /// `dlclose` would unmap it under that thread (a crash at exit). So the
     /// library is leaked here (the `Arc` is never released, so neither this
@@ -72,6 +69,24 @@ pub struct SymbolData {
     pub nonblocking: bool,
 }
 
+/// What a symbol's V8 functions call through (their `v8::External` points
+/// here): the symbol they stand for now, or nothing while they wait in the
+/// pool. Anchored for the isolate's life, like the functions themselves.
+#[derive(Default)]
+pub struct SymbolCell(std::cell::RefCell<Option<Rc<SymbolData>>>);
+
+impl SymbolCell {
+    /// Points the functions at `data` (or at nothing).
+    pub fn set(&self, data: Option<Rc<SymbolData>>) {
+        *self.0.borrow_mut() = data;
+    }
+
+    /// The symbol the functions stand for now.
+    pub fn get(&self) -> Option<Rc<SymbolData>> {
+        self.0.borrow().clone()
+    }
+}
+
 /// How the V8 function for a symbol is built.
 pub struct FunctionSpec {
     pub data: Rc<SymbolData>,
@@ -90,6 +105,8 @@ pub struct SymbolFunctions<'s> {
     pub bigint: Option<v8::Local<'s, v8::Function>>,
     /// The indices of the 64-bit parameters (whose `typeof` picks the function).
     pub int64_params: Vec<u32>,
+    /// The cell both functions call through.
+    pub cell: *const SymbolCell,
 }
 
 /// Creates the V8 function for `spec` (its Number-representation form).
@@ -111,8 +128,10 @@ pub fn new_functions<'s>(
     if let Some(trampoline) = spec.trampoline {
         crate::callback::note_fast_symbol(trampoline, &spec.data.name);
     }
-    let ptr = state.anchor(spec.data);
-    let data = v8::External::new(scope, ptr as *mut c_void);
+    let cell = state.anchor(Rc::new(SymbolCell::default()));
+    // SAFETY: just anchored, valid for the isolate's life.
+    unsafe { &*cell }.set(Some(spec.data));
+    let data = v8::External::new(scope, cell as *mut c_void);
     let build = |scope: &mut v8::HandleScope<'s>, repr: Option<Int64Representation>| {
         let builder = v8::FunctionTemplate::builder(slow_call)
             .data(data.into())
@@ -143,15 +162,17 @@ pub fn new_functions<'s>(
         number,
         bigint,
         int64_params: wide,
+        cell,
     })
 }
 
-fn symbol_data<'a>(args: &v8::FunctionCallbackArguments) -> &'a SymbolData {
+/// The symbol a function stands for now (`None` once its library closed).
+fn symbol_data(args: &v8::FunctionCallbackArguments) -> Option<Rc<SymbolData>> {
     let external = v8::Local::<v8::External>::try_from(args.data())
         .expect("symbol functions carry an External");
-    // SAFETY: the External was made by `new_function` from a pointer that
+    // SAFETY: the External was made by `new_functions` from a cell that
     // `FfiState::anchor` keeps valid for the life of the isolate.
-    unsafe { &*(external.value() as *const SymbolData) }
+    unsafe { &*(external.value() as *const SymbolCell) }.get()
 }
 
 /// The slow callback of every symbol function.
@@ -160,9 +181,16 @@ fn slow_call<'s>(
     args: v8::FunctionCallbackArguments<'s>,
     mut rv: v8::ReturnValue,
 ) {
-    let data = symbol_data(&args);
     FfiState::get(scope).count_slow_call();
-    match call(scope, data, &args) {
+    // The wrappers check `closed` first; only a function kept past its
+    // library's `close()` gets here without a symbol.
+    let Some(data) = symbol_data(&args) else {
+        return throw(
+            scope,
+            Throw::Error("FFI symbol called after its library was closed".to_owned()),
+        );
+    };
+    match call(scope, &data, &args) {
         Ok(Some(value)) => rv.set(value),
         Ok(None) => rv.set_undefined(),
         Err(t) => throw(scope, t),

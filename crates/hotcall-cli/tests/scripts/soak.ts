@@ -41,7 +41,7 @@ const decl = {
   d: { name: "soak_nop", parameters: ["i32"], result: "i32" },
 } as const;
 
-await scenario("dlopen + close (4 symbols)", "library", 300, 3000, 6144, (n) => {
+await scenario("dlopen + close (4 symbols)", "library", 30_000, 10_000, 256, (n) => {
   for (let i = 0; i < n; i++) Deno.dlopen(LIB, decl).close();
 });
 await scenario("UnsafeCallback create + close", "callback", 300, 3000, 1024, (n) => {

@@ -126,9 +126,14 @@ thread_local! {
 }
 
 /// Records that `trampoline` is the fast overload of symbol `name` (called
-/// when a symbol's V8 function is built).
+/// when a symbol's V8 function is built or reused).
 pub fn note_fast_symbol(trampoline: *const u8, name: &str) {
     FAST_SYMBOLS.with(|m| m.borrow_mut().insert(trampoline as usize, name.to_owned()));
+}
+
+/// Forgets `trampoline` (its code is about to be freed).
+pub fn forget_fast_symbol(trampoline: *const u8) {
+    FAST_SYMBOLS.with(|m| m.borrow_mut().remove(&(trampoline as usize)));
 }
 
 fn fast_symbol_name(trampoline: usize) -> Option<String> {

@@ -136,23 +136,42 @@
     return make;
   }
 
+  // Out-slot results live in the isolate's out arena (src/symbol_pool.rs):
+  // chunks of 8-byte cells that outlive libraries, because a closed
+  // library's symbol functions, trampolines and cells are reused by a later
+  // dlopen of the same symbols. One set of views per chunk.
+  const chunkViews = [];
+  const NO_OUT = { i32: null, u32: null, i64: null, u64: null };
+  function outViews(buffers, chunk) {
+    let v = chunkViews[chunk];
+    if (v === undefined) {
+      const b = buffers[chunk];
+      v = { i32: new Int32Array(b), u32: new Uint32Array(b), i64: new BigInt64Array(b), u64: new BigUint64Array(b) };
+      chunkViews[chunk] = v;
+    }
+    return v;
+  }
+
   function dlopen(path, symbols) {
     const file = toPath(path);
     // `open` checks the permission and loads exactly the file it checked.
     const raw = native.open(file, symbols);
     const lib = { closed: false, path: file };
-    const out = raw.out;
-    const i32 = new Int32Array(out), u32 = new Uint32Array(out);
-    const i64 = new BigInt64Array(out), u64 = new BigUint64Array(out);
     const result = {};
-    for (const [key, value, kind, slot, bools, bigint, wide] of raw.entries) {
+    for (const [key, value, kind, slot, bools, bigint, wide, chunk] of raw.entries) {
       if (kind < 0) {
         Object.defineProperty(result, key, { value, enumerable: true, writable: false, configurable: false });
         continue;
       }
-      const fn = factory(value.length, kind, bools, wide)(value, bigint, lib, key, slot, i32, u32, i64, u64);
-      Object.defineProperty(fn, "name", { value: key });
-      Object.defineProperty(result, key, { value: fn, enumerable: true, writable: true, configurable: true });
+      const v = chunk < 0 ? NO_OUT : outViews(raw.out, chunk);
+      const fn = factory(value.length, kind, bools, wide)(value, bigint, lib, key, slot, v.i32, v.u32, v.i64, v.u64);
+      // A plain store (writable, enumerable, configurable, like Deno's
+      // symbols), except for the one key a store would not define.
+      if (key === "__proto__") {
+        Object.defineProperty(result, key, { value: fn, enumerable: true, writable: true, configurable: true });
+      } else {
+        result[key] = fn;
+      }
     }
     const closeNative = raw.close;
     const rid = resources.add("dynamicLibrary");

@@ -1,0 +1,194 @@
+//! Reuse of a closed library's symbol functions by later `dlopen`s.
+//!
+//! A V8 function made from a `FunctionTemplate` (the only kind that can
+//! carry a fast-call overload) is never freed: the context's template
+//! instantiation cache holds it for the life of the context. Creating new
+//! ones on every `dlopen` therefore grows memory without bound under
+//! repeated dlopen/close, and costs a template and a trampoline per symbol.
+//!
+//! So `close()` hands each symbol's functions back to this pool, together
+//! with everything their fast trampoline bakes in: the C address, the
+//! signature and the out cell. A later `dlopen` that resolves a symbol of
+//! the same signature and call mode to the same address takes them back and
+//! only re-points the functions' [`SymbolCell`] at the new symbol: no
+//! template, no trampoline, no allocation in V8. Reopening a library (which
+//! the loader maps at the same address while it stays loaded, and usually
+//! again after it was unloaded) stops growing memory after the first round.
+//!
+//! Out cells, the 8-byte places where fast trampolines store 64-bit and
+//! pointer results, come from an [`OutArena`] of fixed chunks, so that a
+//! reused trampoline's cell outlives the library it was first made for.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use hotcall_abi::Signature;
+
+use crate::symbol::SymbolCell;
+
+/// At most this many symbols wait in the pool; beyond it, closed symbols
+/// are dropped (their V8 functions stay in V8's cache, their code and out
+/// cell are freed).
+pub const MAX_POOLED: usize = 16 * 1024;
+
+/// Cells per out-arena chunk (one `ArrayBuffer` each).
+pub const OUT_CHUNK_CELLS: usize = 512;
+
+/// How a symbol is called: functions are only reused for the same mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CallMode {
+    /// Fast overload (a trampoline) plus the slow callback.
+    Fast,
+    /// Slow callback only (`callback: true`, or no fast form).
+    Slow,
+    /// Returns a Promise, runs on the worker pool.
+    Nonblocking,
+}
+
+/// What a symbol's functions are specialised to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PoolKey {
+    /// The C function's address.
+    pub target: usize,
+    pub sig: Signature,
+    pub mode: CallMode,
+}
+
+/// One out cell: chunk index and cell index within the chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutCell {
+    pub chunk: u32,
+    pub index: u32,
+}
+
+/// A symbol's V8 functions and what they depend on, while its library is
+/// open (owned by the library) or while it waits in the pool.
+pub struct PooledSymbol {
+    pub key: PoolKey,
+    /// What the functions call through (anchored for the isolate's life).
+    pub cell: *const SymbolCell,
+    /// 64-bit parameters as Numbers (the only function without a BigInt form).
+    pub number: v8::Global<v8::Function>,
+    /// 64-bit parameters as BigInts (fast symbols with 64-bit parameters).
+    pub bigint: Option<v8::Global<v8::Function>>,
+    /// The fast trampoline, and the compiled batch that holds its code.
+    pub trampoline: Option<(*const u8, Rc<hotcall_jit::StubSet>)>,
+    /// Where out-slot results go.
+    pub out: Option<OutCell>,
+}
+
+impl PooledSymbol {
+    /// Points the functions at nothing: a stray call throws.
+    fn detach(&self) {
+        // SAFETY: `cell` was anchored by `new_functions` for the isolate's
+        // life, and the pool lives in that isolate's state.
+        unsafe { &*self.cell }.set(None);
+    }
+}
+
+/// The out-cell arena of one isolate: chunks are never freed (trampolines
+/// in the pool point into them), cells are recycled.
+#[derive(Default)]
+pub struct OutArena {
+    chunks: Vec<(v8::SharedRef<v8::BackingStore>, v8::Global<v8::ArrayBuffer>)>,
+    free: Vec<OutCell>,
+}
+
+impl OutArena {
+    /// A free cell, zeroed (a new chunk when none is free).
+    pub fn alloc(&mut self, scope: &mut v8::HandleScope) -> OutCell {
+        if self.free.is_empty() {
+            let chunk = self.chunks.len() as u32;
+            let store = v8::ArrayBuffer::new_backing_store_from_boxed_slice(
+                vec![0u8; OUT_CHUNK_CELLS * 8].into_boxed_slice(),
+            )
+            .make_shared();
+            let buffer = v8::ArrayBuffer::with_backing_store(scope, &store);
+            self.chunks.push((store, v8::Global::new(scope, buffer)));
+            self.free.extend(
+                (0..OUT_CHUNK_CELLS as u32)
+                    .rev()
+                    .map(|index| OutCell { chunk, index }),
+            );
+        }
+        self.free.pop().expect("a chunk was just added")
+    }
+
+    /// Returns `cell` for reuse.
+    pub fn release(&mut self, cell: OutCell) {
+        self.free.push(cell);
+    }
+
+    /// The address of `cell`.
+    pub fn address(&self, cell: OutCell) -> *mut u8 {
+        let store = &self.chunks[cell.chunk as usize].0;
+        let base = store.data().expect("out chunks are not empty").as_ptr() as *mut u8;
+        base.wrapping_add(cell.index as usize * 8)
+    }
+
+    /// Every chunk as an `ArrayBuffer`, indexed by chunk number.
+    pub fn buffers<'s>(&self, scope: &mut v8::HandleScope<'s>) -> v8::Local<'s, v8::Array> {
+        let items: Vec<v8::Local<v8::Value>> = self
+            .chunks
+            .iter()
+            .map(|(_, b)| v8::Local::new(scope, b).into())
+            .collect();
+        v8::Array::new_with_elements(scope, &items)
+    }
+}
+
+/// Closed symbols waiting for a `dlopen` that needs the same functions.
+#[derive(Default)]
+pub struct SymbolPool {
+    waiting: HashMap<PoolKey, Vec<PooledSymbol>>,
+    count: usize,
+    pub out: OutArena,
+}
+
+impl SymbolPool {
+    /// A waiting symbol with functions specialised to `key`, if any.
+    pub fn take(&mut self, key: &PoolKey) -> Option<PooledSymbol> {
+        let list = self.waiting.get_mut(key)?;
+        let symbol = list.pop()?;
+        if list.is_empty() {
+            self.waiting.remove(key);
+        }
+        self.count -= 1;
+        Some(symbol)
+    }
+
+    /// Takes back the symbol of a closed library (or of a failed `dlopen`).
+    pub fn give_back(&mut self, symbol: PooledSymbol) {
+        symbol.detach();
+        if self.count >= MAX_POOLED {
+            self.discard(symbol);
+            return;
+        }
+        self.count += 1;
+        self.waiting
+            .entry(symbol.key.clone())
+            .or_default()
+            .push(symbol);
+    }
+
+    /// Drops `symbol` for good: its out cell is recycled, its code freed
+    /// with the last symbol of its batch.
+    fn discard(&mut self, symbol: PooledSymbol) {
+        if let Some((trampoline, _)) = &symbol.trampoline {
+            crate::callback::forget_fast_symbol(*trampoline);
+        }
+        if let Some(cell) = symbol.out {
+            self.out.release(cell);
+        }
+    }
+
+    /// Symbols waiting now.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// True when nothing waits.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
