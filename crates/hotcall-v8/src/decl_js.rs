@@ -6,7 +6,9 @@
 
 use hotcall_abi::decl::signature_from_exprs;
 use hotcall_abi::limits::{self, TypeBudget};
-use hotcall_abi::{DeclError, ForeignFunction, ForeignStatic, ForeignSymbol, Signature, TypeExpr};
+use hotcall_abi::{
+    DeclError, ForeignFunction, ForeignStatic, ForeignSymbol, NativeType, Signature, TypeExpr,
+};
 
 use crate::convert::describe;
 use crate::errors::{v8_str, Throw};
@@ -274,6 +276,63 @@ pub fn read_symbols<'s>(
         let key = key.to_rust_string_lossy(scope);
         let symbol = read_symbol(scope, &key, decl)?;
         out.push((key, symbol));
+    }
+    Ok(out)
+}
+
+/// The signature of type names that are all valid (`void` only as the
+/// result), without building type expressions; `None` otherwise.
+fn plain_signature(params: &[&str], result: &str) -> Option<Signature> {
+    let params = params
+        .iter()
+        .map(|p| NativeType::from_name(p).filter(|t| *t != NativeType::Void))
+        .collect::<Option<Vec<_>>>()?;
+    Some(Signature::new(params, NativeType::from_name(result)?))
+}
+
+/// Reads a symbols declaration that `js/ffi.js` (`encodeSymbols`) read and
+/// encoded in one string: for each function symbol, in property order,
+/// `key, name, flags, result, count, parameter...`, separated by NUL
+/// (flags: 1 optional, 2 nonblocking, 4 callback). Only the plain shape is
+/// encoded (type names only, no statics); types are resolved by the same
+/// `hotcall_abi` code as for [`read_symbols`], so the messages are the same.
+pub fn read_encoded_symbols(text: &str) -> Result<Vec<(String, ForeignSymbol)>, Throw> {
+    let mut out = Vec::new();
+    if text.is_empty() {
+        return Ok(out);
+    }
+    let malformed = || Throw::Error("internal error: malformed encoded FFI declaration".to_owned());
+    let mut fields = text.split('\0');
+    while let Some(key) = fields.next() {
+        let mut next = || fields.next().ok_or_else(malformed);
+        let name = next()?.to_owned();
+        let flags: u32 = next()?.parse().map_err(|_| malformed())?;
+        let result = next()?;
+        let count: usize = next()?.parse().map_err(|_| malformed())?;
+        limits::check_parameter_count(count as u64)
+            .map_err(|l| DeclError::limit(&name, None, l))?;
+        let names = (0..count).map(|_| next()).collect::<Result<Vec<_>, _>>()?;
+        let signature = match plain_signature(&names, result) {
+            Some(signature) => signature,
+            None => {
+                // Some type is wrong: the same message as any declaration.
+                let params: Vec<_> = names
+                    .iter()
+                    .map(|p| TypeExpr::Name((*p).to_owned()))
+                    .collect();
+                signature_from_exprs(&name, &params, &TypeExpr::Name(result.to_owned()))?
+            }
+        };
+        out.push((
+            key.to_owned(),
+            ForeignSymbol::Function(ForeignFunction {
+                name,
+                signature,
+                nonblocking: flags & 2 != 0,
+                callback: flags & 4 != 0,
+                optional: flags & 1 != 0,
+            }),
+        ));
     }
     Ok(out)
 }

@@ -23,6 +23,7 @@ fn natives<'s>(scope: &mut v8::HandleScope<'s>) -> Result<v8::Local<'s, v8::Obje
         scope,
         &[
             ("open", crate::library::op_open.map_fn_to()),
+            ("close", crate::library::op_close.map_fn_to()),
             ("pointerOf", crate::pointer::op_pointer_of.map_fn_to()),
             ("read", crate::pointer::op_read.map_fn_to()),
             ("cstring", crate::pointer::op_cstring.map_fn_to()),

@@ -39,16 +39,19 @@ enum Entry<'s> {
     Value(String, v8::Local<'s, v8::Value>),
 }
 
-/// `open(path, symbols)`: returns `{ entries, out, close }` where each
-/// entry is `[key, value, kind, slot, boolParams, bigintValue,
-/// int64Params, chunk]` and `out` lists the out-arena chunks (see
+/// `open(path, symbols, encoded)`: `encoded` is the declaration as
+/// `ffi.js` encoded it, or null to read `symbols` here; returns
+/// `[entries, out, id]` (`id` is for `close`) where each
+/// entry is 8 consecutive values of the flat `entries` array: `key, value,
+/// kind, slot, boolParams, bigintValue, int64Params, chunk` (index arrays
+/// are null when empty), and `out` lists the out-arena chunks (see
 /// `js/ffi.js`).
 pub fn op_open<'s>(
     scope: &mut v8::HandleScope<'s>,
     args: v8::FunctionCallbackArguments<'s>,
     mut rv: v8::ReturnValue,
 ) {
-    match open(scope, args.get(0), args.get(1)) {
+    match open(scope, args.get(0), args.get(1), args.get(2)) {
         Ok(v) => rv.set(v),
         Err(t) => throw(scope, t),
     }
@@ -90,6 +93,7 @@ fn open<'s>(
     scope: &mut v8::HandleScope<'s>,
     path: v8::Local<'s, v8::Value>,
     symbols: v8::Local<'s, v8::Value>,
+    encoded: v8::Local<'s, v8::Value>,
 ) -> Result<v8::Local<'s, v8::Value>, Throw> {
     let path = path.to_rust_string_lossy(scope);
     if path.is_empty() {
@@ -103,7 +107,10 @@ fn open<'s>(
         .permissions
         .resolve(std::path::Path::new(&path))
         .map_err(Throw::PermissionDenied)?;
-    let decls = crate::decl_js::read_symbols(scope, symbols)?;
+    let decls = match encoded.is_string() {
+        true => crate::decl_js::read_encoded_symbols(&encoded.to_rust_string_lossy(scope))?,
+        false => crate::decl_js::read_symbols(scope, symbols)?,
+    };
     let library = Arc::new(load(&load_path.to_string_lossy())?);
     let handle = Rc::new(LibHandle {
         path: path.clone(),
@@ -327,56 +334,41 @@ fn build_result<'s>(
         rows.push((meta, symbol.number.clone(), symbol.bigint.clone()));
         handle.symbols.borrow_mut().push(symbol);
     }
-    let list = v8::Array::new(scope, entries.len() as i32);
-    for (i, entry) in entries.into_iter().enumerate() {
-        let row: [v8::Local<v8::Value>; 8] = match entry {
+    // One flat array, 8 values per entry (see `js/ffi.js`).
+    let mut flat: Vec<v8::Local<v8::Value>> = Vec::with_capacity(entries.len() * 8);
+    let minus_one: v8::Local<v8::Value> = v8::Integer::new(scope, -1).into();
+    let null: v8::Local<v8::Value> = v8::null(scope).into();
+    for entry in entries {
+        match entry {
             Entry::Function(j) => {
                 let ((key, kind, out, bools, wide), number, bigint) = &rows[j];
-                let bools = index_array(scope, bools);
-                let (bigint, wide) = match bigint {
-                    Some(bigint) => (
-                        v8::Local::new(scope, bigint).into(),
-                        index_array(scope, wide),
-                    ),
-                    None => (v8::null(scope).into(), v8::Array::new(scope, 0)),
-                };
                 let (chunk, slot) = out.map_or((-1, -1), |c| (c.chunk as i32, c.index as i32));
-                [
-                    v8_str(scope, key).into(),
-                    v8::Local::new(scope, number).into(),
-                    v8::Integer::new(scope, *kind as i32).into(),
-                    v8::Integer::new(scope, slot).into(),
-                    bools.into(),
-                    bigint,
-                    wide.into(),
-                    v8::Integer::new(scope, chunk).into(),
-                ]
+                flat.push(v8_str(scope, key).into());
+                flat.push(v8::Local::new(scope, number).into());
+                flat.push(v8::Integer::new(scope, *kind as i32).into());
+                flat.push(v8::Integer::new(scope, slot).into());
+                flat.push(index_array(scope, bools));
+                match bigint {
+                    Some(bigint) => {
+                        flat.push(v8::Local::new(scope, bigint).into());
+                        flat.push(index_array(scope, wide));
+                    }
+                    None => flat.extend([null, null]),
+                }
+                flat.push(v8::Integer::new(scope, chunk).into());
             }
-            Entry::Value(key, value) => [
-                v8_str(scope, &key).into(),
-                value,
-                v8::Integer::new(scope, -1).into(),
-                v8::Integer::new(scope, -1).into(),
-                v8::Array::new(scope, 0).into(),
-                v8::null(scope).into(),
-                v8::Array::new(scope, 0).into(),
-                v8::Integer::new(scope, -1).into(),
-            ],
-        };
-        let row = v8::Array::new_with_elements(scope, &row);
-        list.set_index(scope, i as u32, row.into());
+            Entry::Value(key, value) => {
+                flat.push(v8_str(scope, &key).into());
+                flat.push(value);
+                flat.extend([minus_one, minus_one, null, null, null, minus_one]);
+            }
+        }
     }
+    let list = v8::Array::new_with_elements(scope, &flat);
     let out = state.pool.borrow().out.buffers(scope);
-    let close = close_function(scope, handle)?;
-    let result = v8::Object::new(scope);
-    for (k, v) in [
-        ("entries", list.into()),
-        ("out", out.into()),
-        ("close", close.into()),
-    ] {
-        let k = v8_str(scope, k);
-        result.set(scope, k.into(), v);
-    }
+    let id = state.add_library(handle.clone());
+    let id = v8::Number::new(scope, id as f64).into();
+    let result = v8::Array::new_with_elements(scope, &[list.into(), out.into(), id]);
     Ok(result.into())
 }
 
@@ -386,10 +378,7 @@ fn ready_symbol(scope: &mut v8::HandleScope, p: Planned) -> Result<PooledSymbol,
     let data = Rc::new(p.data);
     if let Some(symbol) = p.reused {
         // SAFETY: anchored by `new_functions` for the isolate's life.
-        unsafe { &*symbol.cell }.set(Some(data.clone()));
-        if let Some((trampoline, _)) = &symbol.trampoline {
-            crate::callback::note_fast_symbol(*trampoline, &data.name);
-        }
+        unsafe { &*symbol.cell }.set(Some(data));
         return Ok(symbol);
     }
     let functions = new_functions(
@@ -415,34 +404,26 @@ fn ready_symbol(scope: &mut v8::HandleScope, p: Planned) -> Result<PooledSymbol,
     })
 }
 
-/// A JS array of small indices.
-fn index_array<'s>(scope: &mut v8::HandleScope<'s>, indices: &[u32]) -> v8::Local<'s, v8::Array> {
+/// A JS array of small indices, or null for none.
+fn index_array<'s>(scope: &mut v8::HandleScope<'s>, indices: &[u32]) -> v8::Local<'s, v8::Value> {
+    if indices.is_empty() {
+        return v8::null(scope).into();
+    }
     let items: Vec<v8::Local<v8::Value>> = indices
         .iter()
         .map(|&i| v8::Integer::new_from_unsigned(scope, i).into())
         .collect();
-    v8::Array::new_with_elements(scope, &items)
+    v8::Array::new_with_elements(scope, &items).into()
 }
 
-/// The native `close()` of one library.
-fn close_function<'s>(
-    scope: &mut v8::HandleScope<'s>,
-    handle: &Rc<LibHandle>,
-) -> Result<v8::Local<'s, v8::Function>, Throw> {
-    let id = FfiState::get(scope).add_library(handle.clone());
-    let data = v8::Number::new(scope, id as f64);
-    v8::Function::builder(op_close)
-        .data(data.into())
-        .build(scope)
-        .ok_or(Throw::Pending)
-}
-
-fn op_close(
+/// `close(id)`: closes the library `open` returned `id` for (a no-op if
+/// it is closed already).
+pub fn op_close(
     scope: &mut v8::HandleScope,
     args: v8::FunctionCallbackArguments,
     _rv: v8::ReturnValue,
 ) {
-    let id = args.data().number_value(scope).unwrap_or(0.0) as u64;
+    let id = args.get(0).number_value(scope).unwrap_or(0.0) as u64;
     let state = FfiState::get(scope);
     let Some(handle) = state.take_library(id) else {
         return; // closed already

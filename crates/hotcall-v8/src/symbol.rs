@@ -125,12 +125,12 @@ pub fn new_functions<'s>(
     let state = FfiState::get(scope);
     let arity = spec.data.sig.params.len() as i32;
     let sig = spec.data.sig.clone();
-    if let Some(trampoline) = spec.trampoline {
-        crate::callback::note_fast_symbol(trampoline, &spec.data.name);
-    }
     let cell = state.anchor(Rc::new(SymbolCell::default()));
     // SAFETY: just anchored, valid for the isolate's life.
     unsafe { &*cell }.set(Some(spec.data));
+    if let Some(trampoline) = spec.trampoline {
+        crate::callback::note_fast_symbol(trampoline, cell);
+    }
     let data = v8::External::new(scope, cell as *mut c_void);
     let build = |scope: &mut v8::HandleScope<'s>, repr: Option<Int64Representation>| {
         let builder = v8::FunctionTemplate::builder(slow_call)

@@ -20,6 +20,7 @@
 //! reused trampoline's cell outlives the library it was first made for.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use hotcall_abi::Signature;
@@ -140,7 +141,9 @@ impl OutArena {
 /// Closed symbols waiting for a `dlopen` that needs the same functions.
 #[derive(Default)]
 pub struct SymbolPool {
-    waiting: HashMap<PoolKey, Vec<PooledSymbol>>,
+    /// By key; emptied lists stay (reopening empties and refills them),
+    /// up to [`MAX_POOLED`] keys.
+    waiting: HashMap<PoolKey, Vec<PooledSymbol>, BuildHasherDefault<FxHasher>>,
     count: usize,
     pub out: OutArena,
 }
@@ -148,11 +151,7 @@ pub struct SymbolPool {
 impl SymbolPool {
     /// A waiting symbol with functions specialised to `key`, if any.
     pub fn take(&mut self, key: &PoolKey) -> Option<PooledSymbol> {
-        let list = self.waiting.get_mut(key)?;
-        let symbol = list.pop()?;
-        if list.is_empty() {
-            self.waiting.remove(key);
-        }
+        let symbol = self.waiting.get_mut(key)?.pop()?;
         self.count -= 1;
         Some(symbol)
     }
@@ -165,10 +164,14 @@ impl SymbolPool {
             return;
         }
         self.count += 1;
-        self.waiting
-            .entry(symbol.key.clone())
-            .or_default()
-            .push(symbol);
+        if let Some(list) = self.waiting.get_mut(&symbol.key) {
+            list.push(symbol);
+            return;
+        }
+        if self.waiting.len() >= MAX_POOLED {
+            self.waiting.retain(|_, list| !list.is_empty());
+        }
+        self.waiting.insert(symbol.key.clone(), vec![symbol]);
     }
 
     /// Drops `symbol` for good: its out cell is recycled, its code freed
@@ -190,5 +193,41 @@ impl SymbolPool {
     /// True when nothing waits.
     pub fn is_empty(&self) -> bool {
         self.count == 0
+    }
+}
+
+/// A fast non-cryptographic hasher for pool keys (addresses and small
+/// type lists chosen by the script itself, so no flooding concern beyond
+/// what the script can do to itself): multiply-rotate per word.
+#[derive(Default)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.write_u64(u64::from(byte));
+    }
+
+    fn write_u32(&mut self, word: u32) {
+        self.write_u64(u64::from(word));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }

@@ -120,15 +120,17 @@ pub fn rethrow_pending_exception(scope: &mut v8::HandleScope<'_, ()>) -> bool {
 }
 
 thread_local! {
-    /// Symbol names by fast trampoline address (this thread's isolate), for
-    /// the message of a callback that throws inside a fast call.
-    static FAST_SYMBOLS: RefCell<HashMap<usize, String>> = RefCell::new(HashMap::new());
+    /// The cells of fast symbols by trampoline address (this thread's
+    /// isolate), for the message of a callback that throws inside a fast
+    /// call: the cell names the symbol the trampoline serves now.
+    static FAST_SYMBOLS: RefCell<HashMap<usize, *const crate::symbol::SymbolCell>> =
+        RefCell::new(HashMap::new());
 }
 
-/// Records that `trampoline` is the fast overload of symbol `name` (called
-/// when a symbol's V8 function is built or reused).
-pub fn note_fast_symbol(trampoline: *const u8, name: &str) {
-    FAST_SYMBOLS.with(|m| m.borrow_mut().insert(trampoline as usize, name.to_owned()));
+/// Records that `trampoline` is the fast overload of the functions that
+/// call through `cell` (called when a symbol's V8 functions are built).
+pub fn note_fast_symbol(trampoline: *const u8, cell: *const crate::symbol::SymbolCell) {
+    FAST_SYMBOLS.with(|m| m.borrow_mut().insert(trampoline as usize, cell));
 }
 
 /// Forgets `trampoline` (its code is about to be freed).
@@ -137,7 +139,12 @@ pub fn forget_fast_symbol(trampoline: *const u8) {
 }
 
 fn fast_symbol_name(trampoline: usize) -> Option<String> {
-    FAST_SYMBOLS.with(|m| m.borrow().get(&trampoline).cloned())
+    let cell = FAST_SYMBOLS.with(|m| m.borrow().get(&trampoline).copied())?;
+    // SAFETY: `trampoline` is the target of a fast call running now, so
+    // it is live, and every live trampoline was noted when its functions
+    // were built (overwriting what a freed one at that address left), with
+    // a cell anchored for the life of this thread's isolate.
+    unsafe { &*cell }.get().map(|data| data.name.clone())
 }
 
 /// Defines `Deno.UnsafeCallback` on `deno`.

@@ -142,6 +142,7 @@
   // dlopen of the same symbols. One set of views per chunk.
   const chunkViews = [];
   const NO_OUT = { i32: null, u32: null, i64: null, u64: null };
+  const NONE = [];
   function outViews(buffers, chunk) {
     let v = chunkViews[chunk];
     if (v === undefined) {
@@ -152,18 +153,63 @@
     return v;
   }
 
+  // The plain declaration shape, read here and encoded in one string for
+  // native.open (src/decl_js.rs, read_encoded_symbols): property loads in
+  // JS have inline caches, reading through the V8 API does not, and this is
+  // most of the cost of a dlopen. Anything else (statics, struct types,
+  // flags that are not booleans, values that are not strings, more
+  // parameters than the limit, NUL in a name) gives null, and native.open
+  // reads the whole declaration itself, with its checks and messages.
+  // Properties are read in the same order as there.
+  const MAX_PARAMETERS = 255; // hotcall_abi::limits::MAX_PARAMETERS
+  const isFlag = (v) => v === undefined || v === null || typeof v === "boolean";
+  const plainString = (v) => typeof v === "string" && v.indexOf("\0") === -1;
+  function encodeSymbols(symbols) {
+    if (symbols === null || typeof symbols !== "object") return null;
+    const out = [];
+    for (const key of Object.keys(symbols)) {
+      const d = symbols[key];
+      if (d === null || typeof d !== "object" || !plainString(key)) return null;
+      let name = d.name;
+      if (name === undefined) name = key;
+      else if (!plainString(name)) return null;
+      const optional = d.optional;
+      if (!isFlag(optional) || d.type !== undefined) return null;
+      const params = d.parameters;
+      if (!Array.isArray(params) || params.length > MAX_PARAMETERS) return null;
+      const n = params.length;
+      const at = out.length;
+      out.push(key, name, 0, "", n);
+      for (let i = 0; i < n; i++) {
+        const p = params[i];
+        if (!plainString(p)) return null;
+        out.push(p);
+      }
+      const result = d.result;
+      const nonblocking = d.nonblocking, callback = d.callback;
+      if (!plainString(result) || !isFlag(nonblocking) || !isFlag(callback)) return null;
+      out[at + 2] = (optional === true ? 1 : 0) | (nonblocking === true ? 2 : 0) | (callback === true ? 4 : 0);
+      out[at + 3] = result;
+    }
+    return out.join("\0");
+  }
+
   function dlopen(path, symbols) {
     const file = toPath(path);
     // `open` checks the permission and loads exactly the file it checked.
-    const raw = native.open(file, symbols);
+    const raw = native.open(file, symbols, encodeSymbols(symbols));
     const lib = { closed: false, path: file };
     const result = {};
-    for (const [key, value, kind, slot, bools, bigint, wide, chunk] of raw.entries) {
+    const entries = raw[0], buffers = raw[1], id = raw[2];
+    for (let e = 0; e < entries.length; e += 8) {
+      const key = entries[e], value = entries[e + 1], kind = entries[e + 2], slot = entries[e + 3];
+      const bools = entries[e + 4] ?? NONE, bigint = entries[e + 5], wide = entries[e + 6] ?? NONE;
+      const chunk = entries[e + 7];
       if (kind < 0) {
         Object.defineProperty(result, key, { value, enumerable: true, writable: false, configurable: false });
         continue;
       }
-      const v = chunk < 0 ? NO_OUT : outViews(raw.out, chunk);
+      const v = chunk < 0 ? NO_OUT : outViews(buffers, chunk);
       const fn = factory(value.length, kind, bools, wide)(value, bigint, lib, key, slot, v.i32, v.u32, v.i64, v.u64);
       // A plain store (writable, enumerable, configurable, like Deno's
       // symbols), except for the one key a store would not define.
@@ -173,7 +219,6 @@
         result[key] = fn;
       }
     }
-    const closeNative = raw.close;
     const rid = resources.add("dynamicLibrary");
     return {
       symbols: result,
@@ -181,7 +226,7 @@
         if (lib.closed) return;
         lib.closed = true;
         resources.remove(rid);
-        closeNative();
+        native.close(id);
       },
     };
   }
