@@ -199,9 +199,6 @@ fn plan_function(
             )))
         }
     };
-    let invoker = with_jit(|jit| jit.invoker(&f.signature))
-        .and_then(|r| r.map_err(|e| e.to_string()))
-        .map_err(|e| Throw::Error(format!("Failed to register symbol {}: {e}", f.name)))?;
     let mode = if f.nonblocking {
         CallMode::Nonblocking
     } else if !f.callback && has_fast_form(&f.signature) {
@@ -229,7 +226,7 @@ fn plan_function(
         name: key.clone(),
         sig: f.signature,
         target,
-        invoker,
+        invoker: Cell::new(None),
         lib: Some(handle.clone()),
         out_slot,
         nonblocking: f.nonblocking,

@@ -92,6 +92,7 @@ pub fn start<'s>(
     data: &SymbolData,
     slots: Vec<Slot>,
 ) -> Result<v8::Local<'s, v8::Promise>, Throw> {
+    let invoker = data.invoker()?;
     let state = FfiState::get(scope);
     let resolver = v8::PromiseResolver::new(scope).ok_or(Throw::Pending)?;
     let promise = resolver.get_promise(scope);
@@ -99,7 +100,7 @@ pub fn start<'s>(
     let id = state.add_pending(resolver);
     let lib = data.lib.as_ref().and_then(|l| l.library.borrow().clone());
     let call = Call {
-        invoker: data.invoker,
+        invoker,
         target: data.target as usize,
         bits: slots.iter().map(|s| s.bits).collect(),
         _keep: slots,

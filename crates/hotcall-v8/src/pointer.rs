@@ -13,7 +13,6 @@ use hotcall_abi::NativeType;
 
 use crate::convert::{buffer_bytes, describe, scalar_to_js, u64_to_js};
 use crate::errors::{throw, v8_str, Throw};
-use crate::jit::with_jit;
 use crate::state::FfiState;
 use crate::symbol::{new_function, FunctionSpec, SymbolData};
 
@@ -266,18 +265,18 @@ pub fn op_fn_pointer<'s>(
         }
         let (sig, nonblocking) =
             crate::decl_js::read_definition(scope, args.get(1), "UnsafeFnPointer", true)?;
-        let invoker = with_jit(|jit| jit.invoker(&sig))
-            .and_then(|r| r.map_err(|e| e.to_string()))
-            .map_err(Throw::Error)?;
         let data = SymbolData {
             name: "UnsafeFnPointer".to_owned(),
             sig,
             target: target as *const c_void,
-            invoker,
+            invoker: std::cell::Cell::new(None),
             lib: None,
             out_slot: std::ptr::null_mut(),
             nonblocking,
         };
+        // Its only path is the slow one: compile the invoker now, so that
+        // a failure is the constructor's.
+        data.invoker()?;
         let f = new_function(
             scope,
             FunctionSpec {

@@ -59,7 +59,9 @@ pub struct SymbolData {
     pub sig: Signature,
     /// The C function.
     pub target: *const c_void,
-    pub invoker: InvokerFn,
+    /// The signature's invoker, compiled on the first slow call (a
+    /// symbol only ever called through its fast trampoline never needs one).
+    pub invoker: Cell<Option<InvokerFn>>,
     /// The library the function lives in (`None` for `UnsafeFnPointer`).
     pub lib: Option<Rc<LibHandle>>,
     /// Where the slow path stores the raw result for out-slot results
@@ -84,6 +86,20 @@ impl SymbolCell {
     /// The symbol the functions stand for now.
     pub fn get(&self) -> Option<Rc<SymbolData>> {
         self.0.borrow().clone()
+    }
+}
+
+impl SymbolData {
+    /// The invoker of the symbol's signature (compiled now if needed).
+    pub fn invoker(&self) -> Result<InvokerFn, Throw> {
+        if let Some(invoker) = self.invoker.get() {
+            return Ok(invoker);
+        }
+        let invoker = crate::jit::with_jit(|jit| jit.invoker(&self.sig))
+            .and_then(|r| r.map_err(|e| e.to_string()))
+            .map_err(|e| Throw::Error(format!("Failed to compile symbol {}: {e}", self.name)))?;
+        self.invoker.set(Some(invoker));
+        Ok(invoker)
     }
 }
 
@@ -294,6 +310,7 @@ pub fn call<'s>(
         return crate::nonblocking::start(scope, data, slots).map(|p| Some(p.into()));
     }
     check_arity(data, args)?;
+    let invoker = data.invoker()?;
     // Argument and result words live on the stack for common signatures
     // (no allocation per call), on the heap beyond that; only buffer and
     // struct arguments have a backing store to hold across the call.
@@ -331,7 +348,7 @@ pub fn call<'s>(
     // `result_buffer_size` bytes; `target` is a C function of that
     // signature (a library symbol still loaded — `ensure_open` — or a
     // pointer the script vouched for).
-    unsafe { (data.invoker)(data.target, bits.as_ptr(), ret.as_mut_ptr() as *mut u8) };
+    unsafe { invoker(data.target, bits.as_ptr(), ret.as_mut_ptr() as *mut u8) };
     drop(keep);
     if crate::callback::rethrow_pending_exception(scope) {
         return Err(Throw::Pending);
