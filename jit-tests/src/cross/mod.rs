@@ -151,6 +151,20 @@ pub fn extra_signatures() -> Vec<Signature> {
         Signature::new(vec![F32, I16, F64], F64),
         Signature::new(vec![Buffer, F64, U8], U32),
         Signature::new(vec![I32; 7], I64),
+        // Tail jumps that load V8's first stack argument (the integer the
+        // receiver pushed out of the registers) into C's last register:
+        // SysV's sixth integer, Win64's fourth position, AAPCS64's eighth
+        // integer, narrow ones extended (x86_64) and next to floats.
+        Signature::new(vec![I32, I32, I32, I32, I32, I16], I32),
+        Signature::new(vec![I64, F64, I64, F32, I64, I64, F64, I64, U8], F64),
+        Signature::new(vec![U8, I8, U16, I16], I32),
+        Signature::new(vec![F32, I32, F64, U64], U64),
+        Signature::new(vec![I64, I64, I64, I64, I64, I64, I64, I32], I32),
+        Signature::new(
+            vec![I32, F64, I32, F32, I32, I32, F64, I32, I32, Pointer],
+            Pointer,
+        ),
+        Signature::new(vec![I64, I64, I64, I64, I64, I64, I64, U16, F32], F32),
     ]
 }
 

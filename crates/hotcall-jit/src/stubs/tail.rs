@@ -63,10 +63,17 @@
 //! then `csel to, to, xzr, ne`), still no frame, so buffer arguments
 //! tail-jump too.
 //!
+//! The receiver can push one integer argument out of V8's registers while
+//! C still has a register for it (SysV: the sixth integer, `mix10`'s
+//! `int16_t j`; Win64: the fourth position; AAPCS64: the eighth integer).
+//! It is V8's first stack argument, one load away (`movswq 8(%rsp), %r9`,
+//! `ldr x7, [sp]`), and the stack is otherwise untouched, so that is a tail
+//! jump too. Not on Apple arm64, which packs stack arguments by size.
+//!
 //! Not tail-jumped (Cranelift trampoline instead): results stored at an
 //! out-slot (a store after the call), narrow-int results (V8 wants them
-//! widened to 32 bits after the call), and any signature with an argument
-//! beyond the registers on either side.
+//! widened to 32 bits after the call), a buffer or float that V8 passes on
+//! the stack, and any signature where C needs a stack argument.
 
 use cranelift_codegen::binemit::Reloc;
 use cranelift_module::{FuncId, Linkage, Module, ModuleReloc, ModuleRelocTarget};
@@ -100,6 +107,10 @@ enum Move {
     /// A float/vector register to another (Win64 only; elsewhere floats
     /// stay where they are).
     Float { from: u8, to: u8 },
+    /// V8's first stack argument (the one the receiver pushed out of the
+    /// registers) into the last C argument register, widened as `ext`
+    /// says: `offset` is its distance from the stack pointer at entry.
+    IntFromStack { offset: u8, to: u8, ext: Ext },
 }
 
 /// A signature's tail-jump trampoline: the argument moves, in an order
@@ -134,6 +145,20 @@ fn registers(flavor: AbiFlavor) -> Registers {
             float: 8,
             positional: false,
         },
+    }
+}
+
+/// Where V8's first stack argument is at entry: above the return address
+/// (x86_64 SysV), above the return address and the 32-byte shadow space
+/// (Win64), at the stack pointer (AAPCS64); `None` on Apple arm64, where
+/// stack arguments are packed by size and alignment rather than 8-byte
+/// slots.
+fn first_stack_argument(flavor: AbiFlavor) -> Option<u8> {
+    match flavor {
+        AbiFlavor::SysV64 => Some(8),
+        AbiFlavor::Win64 => Some(40),
+        AbiFlavor::Aapcs64 => Some(0),
+        AbiFlavor::AppleArm64 => None,
     }
 }
 
@@ -187,8 +212,26 @@ pub(crate) fn plan(flavor: AbiFlavor, sig: &Signature, result: &FastResult) -> O
         } else {
             to + 1
         };
+        if to >= limit {
+            return None; // C needs a stack argument: the stack would move
+        }
         if from >= limit {
-            return None;
+            // The argument the receiver pushed onto V8's stack; C wants it
+            // in its last register. Only an integer, and only where stack
+            // slots are 8 bytes in order (not Apple arm64, which packs
+            // them by size), and the first stack argument.
+            let offset = first_stack_argument(flavor)?;
+            if is_float || matches!(ty, NativeType::Buffer | NativeType::Struct(_)) || from > limit
+            {
+                return None;
+            }
+            moves.push(Move::IntFromStack {
+                offset,
+                to,
+                ext: extension(flavor, ty),
+            });
+            int += 1;
+            continue;
         }
         let mv = match ty {
             NativeType::Struct(_) | NativeType::Void => return None,
@@ -355,6 +398,26 @@ mod x64 {
         });
     }
 
+    /// `dst = extend(*(rsp + offset))` to 64 bits: `MOV r64, m64` or
+    /// `MOVZX`/`MOVSX r64, m8/m16`, with an rsp base (ModRM.rm = 100 and
+    /// the SIB byte 0x24: no index, base rsp) and a disp8.
+    fn load_stack(a: &mut Asm, dst: u8, offset: u8, ext: Ext) {
+        let (op, mnemonic): (&[u8], &str) = match ext {
+            Ext::None => (&[0x8b], "movq"),
+            Ext::Zero8 => (&[0x0f, 0xb6], "movzbq"),
+            Ext::Sign8 => (&[0x0f, 0xbe], "movsbq"),
+            Ext::Zero16 => (&[0x0f, 0xb7], "movzwq"),
+            Ext::Sign16 => (&[0x0f, 0xbf], "movswq"),
+        };
+        const RSP: u8 = 4;
+        let mut code = vec![rex_w(dst, RSP)];
+        code.extend_from_slice(op);
+        code.extend_from_slice(&[modrm(1, dst, RSP), 0x24, offset]);
+        a.emit(&code, || {
+            format!("{mnemonic} {offset}(%rsp), %{}", NAMES[dst as usize])
+        });
+    }
+
     /// `xmm<dst> = xmm<src>` (all 128 bits), `MOVAPS xmm, xmm` (0F 28 /r).
     fn movaps(a: &mut Asm, dst: u8, src: u8) {
         debug_assert!(dst < 8 && src < 8, "Win64 passes floats in xmm0-3");
@@ -379,6 +442,9 @@ mod x64 {
                     load_data(&mut a, args[to as usize], args[from as usize])
                 }
                 Move::Float { from, to } => movaps(&mut a, to, from),
+                Move::IntFromStack { offset, to, ext } => {
+                    load_stack(&mut a, args[to as usize], offset, ext)
+                }
             }
         }
         // MOV r64, imm64: REX.W+B, B8+rd, then the address.
@@ -446,6 +512,14 @@ mod arm64 {
         );
     }
 
+    /// `LDR Xt, [SP, #offset]` (unsigned offset, scaled by 8).
+    fn load_stack(a: &mut Asm, t: u32, offset: u32) {
+        const SP: u32 = 31;
+        a.emit32(0xf940_0000 | ((offset / 8) << 10) | (SP << 5) | t, || {
+            format!("ldr x{t}, [sp, #{offset}]")
+        });
+    }
+
     pub(super) fn emit(plan: &TailPlan, target: Option<&str>) -> TailCode {
         let mut a = Asm::new(target.is_some());
         let target = target.unwrap_or_default();
@@ -454,6 +528,14 @@ mod arm64 {
                 Move::Int { from, to, ext } => extend(&mut a, to.into(), from.into(), ext),
                 Move::BufferData { from, to } => load_data(&mut a, to.into(), from.into()),
                 Move::Float { .. } => unreachable!("aarch64 floats stay in their registers"),
+                Move::IntFromStack { offset, to, ext } => {
+                    debug_assert_eq!(
+                        ext,
+                        Ext::None,
+                        "only AAPCS64 (callee extends) loads the stack"
+                    );
+                    load_stack(&mut a, to.into(), offset.into())
+                }
             }
         }
         // ldr x16, lit; br x16; [nop]; lit: .quad target — the literal
@@ -542,4 +624,59 @@ pub(crate) fn text(
         vcode.push('\n');
     }
     StubText { clif, vcode }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use NativeType::*;
+
+    fn stack_moves(flavor: AbiFlavor, params: Vec<NativeType>) -> Option<Vec<Move>> {
+        let sig = Signature::new(params, I32);
+        plan(flavor, &sig, &FastResult::Direct).map(|p| {
+            p.moves
+                .into_iter()
+                .filter(|m| matches!(m, Move::IntFromStack { .. }))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn the_argument_the_receiver_pushes_out_is_loaded_from_the_stack() {
+        // SysV: the sixth integer (bench `mix10` shape: ints a c e g h j).
+        let mix10 = vec![I32, F64, U32, F32, I64, F64, U8, U64, F32, I16];
+        let load = |offset, to, ext| Some(vec![Move::IntFromStack { offset, to, ext }]);
+        assert_eq!(
+            stack_moves(AbiFlavor::SysV64, mix10.clone()),
+            load(8, 5, Ext::Sign16)
+        );
+        // Four ints and six floats: everything in registers on aarch64.
+        assert_eq!(stack_moves(AbiFlavor::Aapcs64, mix10), Some(vec![]));
+        // Win64: the fourth position, after the return address and the
+        // shadow space.
+        assert_eq!(
+            stack_moves(AbiFlavor::Win64, vec![U8, I8, U16, U8]),
+            load(40, 3, Ext::Zero8)
+        );
+        // AAPCS64: the eighth integer, at the stack pointer; not on Apple.
+        let ints8 = vec![I64, I64, I64, I64, I64, I64, I64, I32];
+        assert_eq!(
+            stack_moves(AbiFlavor::Aapcs64, ints8.clone()),
+            load(0, 7, Ext::None)
+        );
+        assert_eq!(stack_moves(AbiFlavor::AppleArm64, ints8), None);
+    }
+
+    #[test]
+    fn no_tail_jump_when_c_needs_the_stack_or_v8_passes_more_on_it() {
+        assert_eq!(stack_moves(AbiFlavor::SysV64, vec![I32; 7]), None);
+        assert_eq!(stack_moves(AbiFlavor::Win64, vec![I32; 5]), None);
+        // A buffer or a float in V8's first stack slot: Cranelift instead.
+        let buffer_last = vec![I32, I32, I32, I32, I32, Buffer];
+        assert_eq!(stack_moves(AbiFlavor::SysV64, buffer_last), None);
+        assert_eq!(
+            stack_moves(AbiFlavor::Win64, vec![I32, I32, I32, F64]),
+            None
+        );
+    }
 }
