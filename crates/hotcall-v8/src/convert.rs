@@ -80,7 +80,7 @@ pub struct Slot {
 }
 
 impl Slot {
-    fn scalar(bits: u64) -> Slot {
+    pub fn scalar(bits: u64) -> Slot {
         Slot { bits, keep: None }
     }
 
@@ -219,6 +219,25 @@ pub fn js_to_callback_result(
             })
         }
         _ => js_to_slot(scope, ty, value, what),
+    }
+}
+
+/// [`js_to_callback_result`] for the common case, a number returned for a
+/// scalar number type (an int32-valued one for the integer types), as bare
+/// result bits: no `Slot`, no `Result` to move (measured on the callback
+/// round trip). `None` for every other value or type.
+pub fn callback_number_result(ty: &NativeType, value: v8::Local<v8::Value>) -> Option<u64> {
+    use NativeType::*;
+    let n = v8::Local::<v8::Number>::try_from(value).ok()?.value();
+    match ty {
+        F64 => Some(n.to_bits()),
+        F32 => Some((n as f32).to_bits() as u64),
+        // int32-valued: ToInt32 is the value itself.
+        U8 | I8 | U16 | I16 | U32 | I32 if value.is_int32() => {
+            Some(truncate(ty, n as i32 as u32 as u64))
+        }
+        U64 | I64 | USize | ISize if value.is_int32() => Some(n as i64 as u64),
+        _ => None,
     }
 }
 

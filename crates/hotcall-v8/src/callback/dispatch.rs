@@ -11,7 +11,9 @@ use hotcall_abi::{NativeType, Signature};
 use hotcall_jit::callback::CallbackCall;
 
 use super::{Registry, WHAT};
-use crate::convert::{arg_slot_to_js, js_to_callback_result, ArgContext};
+use crate::convert::{
+    arg_slot_to_js, callback_number_result, js_to_callback_result, ArgContext, Slot,
+};
 use crate::TaskSender;
 
 /// Everything the (thread-agnostic) dispatcher knows about one callback.
@@ -457,6 +459,11 @@ fn call_js<'s>(
         return Outcome::Threw;
     };
     if sig.result == NativeType::Void {
+        return Outcome::Returned;
+    }
+    if let Some(bits) = callback_number_result(&sig.result, value) {
+        // SAFETY: as below; a scalar result of at most 8 bytes.
+        unsafe { Slot::scalar(bits).write_result(&sig.result, call.ret) };
         return Outcome::Returned;
     }
     match js_to_callback_result(scope, &sig.result, value, &ArgContext::result(WHAT)) {
