@@ -14,7 +14,7 @@ use hotcall_abi::NativeType;
 use crate::convert::{buffer_bytes, describe, scalar_to_js, u64_to_js};
 use crate::errors::{throw, v8_str, Throw};
 use crate::state::FfiState;
-use crate::symbol::{new_function, FunctionSpec, SymbolData};
+use crate::symbol::{new_collectable_function, SymbolData};
 
 /// A pointer argument: number or bigint (`null` is 0).
 fn pointer_arg(value: v8::Local<v8::Value>, what: &str) -> Result<u64, Throw> {
@@ -277,14 +277,7 @@ pub fn op_fn_pointer<'s>(
         // Its only path is the slow one: compile the invoker now, so that
         // a failure is the constructor's.
         data.invoker()?;
-        let f = new_function(
-            scope,
-            FunctionSpec {
-                data: Rc::new(data),
-                trampoline: None,
-            },
-        )
-        .ok_or(Throw::Pending)?;
+        let f = new_collectable_function(scope, Rc::new(data)).ok_or(Throw::Pending)?;
         Ok(f.into())
     })();
     run(scope, rv, r)

@@ -8,6 +8,9 @@ use std::rc::Rc;
 
 use crate::{FfiPermissions, TaskSender};
 
+/// A collectable function (weakly) and the cell it calls through.
+type Collectable = (v8::Weak<v8::Function>, Rc<crate::symbol::SymbolCell>);
+
 /// Everything the FFI natives of one isolate share.
 pub struct FfiState {
     pub permissions: FfiPermissions,
@@ -25,6 +28,9 @@ pub struct FfiState {
     /// Open libraries by the id their `close()` carries; closing drops the
     /// entry, so a closed library's handle is freed with its last call.
     libraries: RefCell<HashMap<u64, Rc<crate::symbol::LibHandle>>>,
+    /// Collectable functions (`UnsafeFnPointer`) by id, with the cell they
+    /// call through: the weak handle's finalizer drops both.
+    collectable: RefCell<HashMap<u64, Collectable>>,
     /// Closed libraries' symbol functions, for reuse, and the out cells.
     pub pool: RefCell<crate::symbol_pool::SymbolPool>,
 }
@@ -45,6 +51,7 @@ impl FfiState {
             anchors: RefCell::new(Vec::new()),
             permission_denied: RefCell::new(None),
             libraries: RefCell::new(HashMap::new()),
+            collectable: RefCell::new(HashMap::new()),
             pool: RefCell::new(Default::default()),
         });
         scope.set_slot(state.clone());
@@ -96,8 +103,7 @@ impl FfiState {
 
     /// Registers an open library; returns the id that closes it.
     pub fn add_library(&self, handle: Rc<crate::symbol::LibHandle>) -> u64 {
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
+        let id = self.next_id();
         self.libraries.borrow_mut().insert(id, handle);
         id
     }
@@ -107,10 +113,37 @@ impl FfiState {
         self.libraries.borrow_mut().remove(&id)
     }
 
-    /// Registers a promise resolver; returns the id its result comes back with.
-    pub fn add_pending(&self, resolver: v8::Global<v8::PromiseResolver>) -> u64 {
+    /// A fresh id (shared by every id kind of this state).
+    pub fn next_id(&self) -> u64 {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
+        id
+    }
+
+    /// Keeps `cell` until the function `weak` refers to is collected.
+    pub fn add_collectable(
+        &self,
+        id: u64,
+        weak: v8::Weak<v8::Function>,
+        cell: Rc<crate::symbol::SymbolCell>,
+    ) {
+        self.collectable.borrow_mut().insert(id, (weak, cell));
+    }
+
+    /// Drops what [`FfiState::add_collectable`] kept for `id`.
+    pub fn drop_collectable(&self, id: u64) {
+        let entry = self.collectable.borrow_mut().remove(&id);
+        drop(entry);
+    }
+
+    /// Collectable functions alive now (for tests).
+    pub fn collectable_count(&self) -> usize {
+        self.collectable.borrow().len()
+    }
+
+    /// Registers a promise resolver; returns the id its result comes back with.
+    pub fn add_pending(&self, resolver: v8::Global<v8::PromiseResolver>) -> u64 {
+        let id = self.next_id();
         self.pending.borrow_mut().insert(id, resolver);
         id
     }

@@ -125,14 +125,6 @@ pub struct SymbolFunctions<'s> {
     pub cell: *const SymbolCell,
 }
 
-/// Creates the V8 function for `spec` (its Number-representation form).
-pub fn new_function<'s>(
-    scope: &mut v8::HandleScope<'s>,
-    spec: FunctionSpec,
-) -> Option<v8::Local<'s, v8::Function>> {
-    new_functions(scope, spec).map(|f| f.number)
-}
-
 /// Creates the V8 functions for `spec` (see [`SymbolFunctions`]).
 pub fn new_functions<'s>(
     scope: &mut v8::HandleScope<'s>,
@@ -180,6 +172,38 @@ pub fn new_functions<'s>(
         int64_params: wide,
         cell,
     })
+}
+
+/// A V8 function for `data` with only the slow callback, made without a
+/// template, so V8 may collect it (an `UnsafeFnPointer`'s call): a weak
+/// handle's finalizer then frees its cell and symbol data.
+pub fn new_collectable_function<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    data: Rc<SymbolData>,
+) -> Option<v8::Local<'s, v8::Function>> {
+    let arity = data.sig.params.len() as i32;
+    let cell = Rc::new(SymbolCell::default());
+    cell.set(Some(data));
+    let external = v8::External::new(scope, Rc::as_ptr(&cell) as *mut c_void);
+    let function = v8::Function::builder(slow_call)
+        .data(external.into())
+        .length(arity)
+        .build(scope)?;
+    let state = FfiState::get(scope);
+    let id = state.next_id();
+    let weak = v8::Weak::with_finalizer(
+        scope,
+        function,
+        Box::new(move |isolate: &mut v8::Isolate| {
+            if let Some(state) = isolate.get_slot::<Rc<FfiState>>().cloned() {
+                state.drop_collectable(id);
+            }
+        }),
+    );
+    // The cell lives as long as the function can be called: until V8 has
+    // collected it and run the finalizer (or the isolate is dropped).
+    state.add_collectable(id, weak, cell);
+    Some(function)
 }
 
 /// The symbol a function stands for now (`None` once its library closed).
