@@ -1,5 +1,6 @@
 //! The event loop: after the main module started evaluating, each turn runs
-//! the microtasks, then the due timers (each followed by its microtasks),
+//! the tasks V8 posted (FinalizationRegistry cleanups, ...), the microtasks,
+//! then the due timers (each followed by its microtasks),
 //! then the FFI tasks that arrived (nonblocking results, callbacks from
 //! other threads). With nothing ready it sleeps until the next timer, or
 //! blocks on the FFI queue while FFI work keeps the program alive. It ends
@@ -32,6 +33,7 @@ pub fn run(
             // A worker that was closed or terminated: its loop just ends.
             return Ok(());
         }
+        super::run_platform_tasks(scope);
         settle(scope, &main)?;
         let ran_timers = run_due_timers(scope, &main)?;
         let ran_tasks = run_tasks(scope, &main, queue, None)?;

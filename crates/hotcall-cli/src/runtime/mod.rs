@@ -125,6 +125,17 @@ fn run_worker(start: worker::Start, registered: std::sync::mpsc::Sender<hotcall_
     worker::report_exit(&start, error);
 }
 
+/// The process's V8 platform (set by [`init_v8`]).
+static PLATFORM: std::sync::OnceLock<v8::SharedRef<v8::Platform>> = std::sync::OnceLock::new();
+
+/// Runs the foreground tasks V8 posted for `isolate` (FinalizationRegistry
+/// cleanups, GC finalization steps, ...): the event loop calls it every turn.
+pub(crate) fn run_platform_tasks(isolate: &mut v8::Isolate) {
+    if let Some(platform) = PLATFORM.get() {
+        while v8::Platform::pump_message_loop(platform, isolate, false) {}
+    }
+}
+
 /// V8 flags, ICU data and the platform: once per process.
 fn init_v8(flags: &[String]) -> Result<(), String> {
     static INIT: Once = Once::new();
@@ -144,6 +155,7 @@ fn init_v8(flags: &[String]) -> Result<(), String> {
             return;
         }
         let platform = v8::new_default_platform(0, false).make_shared();
+        let _ = PLATFORM.set(platform.clone());
         v8::V8::initialize_platform(platform);
         v8::V8::initialize();
     });
