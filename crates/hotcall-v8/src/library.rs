@@ -230,6 +230,7 @@ fn plan_function(
         lib: Some(handle.clone()),
         out_slot,
         nonblocking: f.nonblocking,
+        state,
     };
     Ok(Some(Planned {
         key,

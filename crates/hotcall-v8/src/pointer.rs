@@ -273,6 +273,7 @@ pub fn op_fn_pointer<'s>(
             lib: None,
             out_slot: std::ptr::null_mut(),
             nonblocking,
+            state: Rc::as_ptr(&FfiState::get(scope)),
         };
         // Its only path is the slow one: compile the invoker now, so that
         // a failure is the constructor's.

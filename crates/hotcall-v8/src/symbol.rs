@@ -69,6 +69,11 @@ pub struct SymbolData {
     pub out_slot: *mut u8,
     /// Return a Promise and run on the worker pool.
     pub nonblocking: bool,
+    /// The isolate's state, which owns (through its anchors, pool,
+    /// libraries and collectable functions) every cell that can reach
+    /// this data, so it outlives it. A pointer, because looking the state
+    /// up in the isolate's slots (a hash lookup) is measurable per call.
+    pub state: *const FfiState,
 }
 
 /// What a symbol's V8 functions call through (their `v8::External` points
@@ -221,7 +226,6 @@ fn slow_call<'s>(
     args: v8::FunctionCallbackArguments<'s>,
     mut rv: v8::ReturnValue,
 ) {
-    FfiState::get(scope).count_slow_call();
     // The wrappers check `closed` first; only a function kept past its
     // library's `close()` gets here without a symbol.
     let Some(data) = symbol_data(&args) else {
@@ -230,6 +234,8 @@ fn slow_call<'s>(
             Throw::Error("FFI symbol called after its library was closed".to_owned()),
         );
     };
+    // SAFETY: the state outlives the symbol data (see `SymbolData::state`).
+    unsafe { &*data.state }.count_slow_call();
     match call(scope, &data, &args) {
         Ok(Some(value)) => rv.set(value),
         Ok(None) => rv.set_undefined(),
