@@ -13,15 +13,14 @@ use hotcall_jit::FastResult;
 
 use crate::convert::{slot_to_js, u64_to_js};
 use crate::errors::{throw, v8_str, Throw};
-use crate::fast::{has_fast_form, int64_params, ResultKind};
+use crate::fast::{has_fast_form, ResultKind};
 use crate::jit::with_jit;
 use crate::state::FfiState;
 use crate::symbol::{new_functions, FunctionSpec, LibHandle, SymbolData};
-use crate::symbol_pool::{CallMode, OutCell, PoolKey, PooledSymbol};
+use crate::symbol_pool::{CallMode, OutCell, PoolKey, PooledSymbol, WrapperShape};
 
 /// One resolved function before its V8 functions are ready.
 struct Planned {
-    key: String,
     data: SymbolData,
     pool_key: PoolKey,
     /// Functions a closed library left for exactly this symbol.
@@ -35,7 +34,8 @@ struct Planned {
 
 /// One entry of the result, in declaration order.
 enum Entry<'s> {
-    Function(usize),
+    /// A function: its index among the planned symbols, and its key.
+    Function(usize, String),
     Value(String, v8::Local<'s, v8::Value>),
 }
 
@@ -127,7 +127,10 @@ fn open<'s>(
             compile_fast(&mut planned, &handle)?;
             Ok(entries)
         })
-        .and_then(|entries| build_result(scope, &state, &handle, &mut planned, entries));
+        .and_then(|entries| {
+            let send_keys = !encoded.is_string();
+            build_result(scope, &state, &handle, &mut planned, entries, send_keys)
+        });
     if built.is_err() {
         abandon(&state, planned, &handle);
     }
@@ -149,7 +152,7 @@ fn plan_all<'s>(
             ForeignSymbol::Function(f) => {
                 match plan_function(scope, state, library, handle, key.clone(), f)? {
                     Some(p) => {
-                        entries.push(Entry::Function(planned.len()));
+                        entries.push(Entry::Function(planned.len(), key));
                         planned.push(p);
                     }
                     None => entries.push(Entry::Value(key, v8::null(scope).into())),
@@ -223,7 +226,7 @@ fn plan_function(
     };
     let out_slot = out.map_or(std::ptr::null_mut(), |cell| pool.out.address(cell));
     let data = SymbolData {
-        name: key.clone(),
+        name: key,
         sig: f.signature,
         target,
         invoker: Cell::new(None),
@@ -233,7 +236,6 @@ fn plan_function(
         state,
     };
     Ok(Some(Planned {
-        key,
         data,
         pool_key,
         reused,
@@ -311,54 +313,46 @@ fn build_result<'s>(
     handle: &Rc<LibHandle>,
     planned: &mut Vec<Planned>,
     entries: Vec<Entry<'s>>,
+    send_keys: bool,
 ) -> Result<v8::Local<'s, v8::Value>, Throw> {
     let mut rows = Vec::new();
+    let mut new_shapes = Vec::new();
     // Taken one by one, so that after a failure `planned` holds exactly
     // the symbols not ready yet (for `abandon`).
     planned.reverse();
     while let Some(p) = planned.pop() {
-        // Indices of `bool` parameters: the JS wrapper type-checks them,
-        // because V8's fast path would apply ToBoolean to anything.
-        let bools: Vec<u32> = (p.data.sig.params.iter().enumerate())
-            .filter(|(_, t)| matches!(t, NativeType::Bool))
-            .map(|(i, _)| i as u32)
-            .collect();
-        let wide: Vec<u32> = int64_params(&p.data.sig)
-            .into_iter()
-            .map(|i| i as u32)
-            .collect();
-        let meta = (p.key.clone(), p.kind.code(), p.out, bools, wide);
-        let symbol = ready_symbol(scope, p)?;
-        rows.push((meta, symbol.number.clone(), symbol.bigint.clone()));
+        let (kind, out) = (p.kind.code(), p.out);
+        let symbol = ready_symbol(scope, state, p, &mut new_shapes)?;
+        let number = v8::Local::new(scope, &symbol.number);
+        let bigint = symbol.bigint.as_ref().map(|b| v8::Local::new(scope, b));
+        rows.push((kind, out, symbol.shape, number, bigint));
         handle.symbols.borrow_mut().push(symbol);
     }
-    // One flat array, 8 values per entry (see `js/ffi.js`).
-    let mut flat: Vec<v8::Local<v8::Value>> = Vec::with_capacity(entries.len() * 8);
+    // One flat array, 7 values per entry (see `js/ffi.js`); keys only when
+    // JS did not encode the declaration (else it has them in order).
+    let mut flat: Vec<v8::Local<v8::Value>> = Vec::with_capacity(entries.len() * 7);
     let minus_one: v8::Local<v8::Value> = v8::Integer::new(scope, -1).into();
     let null: v8::Local<v8::Value> = v8::null(scope).into();
     for entry in entries {
+        let key = match (&entry, send_keys) {
+            (Entry::Function(_, key) | Entry::Value(key, _), true) => v8_str(scope, key).into(),
+            _ => null,
+        };
+        flat.push(key);
         match entry {
-            Entry::Function(j) => {
-                let ((key, kind, out, bools, wide), number, bigint) = &rows[j];
+            Entry::Function(j, _) => {
+                let (kind, out, shape, number, bigint) = rows[j];
                 let (chunk, slot) = out.map_or((-1, -1), |c| (c.chunk as i32, c.index as i32));
-                flat.push(v8_str(scope, key).into());
-                flat.push(v8::Local::new(scope, number).into());
-                flat.push(v8::Integer::new(scope, *kind as i32).into());
+                flat.push(number.into());
+                flat.push(v8::Integer::new(scope, kind as i32).into());
                 flat.push(v8::Integer::new(scope, slot).into());
-                flat.push(index_array(scope, bools));
-                match bigint {
-                    Some(bigint) => {
-                        flat.push(v8::Local::new(scope, bigint).into());
-                        flat.push(index_array(scope, wide));
-                    }
-                    None => flat.extend([null, null]),
-                }
+                flat.push(v8::Integer::new_from_unsigned(scope, shape).into());
+                flat.push(bigint.map_or(null, Into::into));
                 flat.push(v8::Integer::new(scope, chunk).into());
             }
-            Entry::Value(key, value) => {
-                flat.push(v8_str(scope, &key).into());
+            Entry::Value(_, value) => {
                 flat.push(value);
-                flat.extend([minus_one, minus_one, null, null, null, minus_one]);
+                flat.extend([minus_one, minus_one, minus_one, null, minus_one]);
             }
         }
     }
@@ -366,18 +360,37 @@ fn build_result<'s>(
     let out = state.pool.borrow().out.buffers(scope);
     let id = state.add_library(handle.clone());
     let id = v8::Number::new(scope, id as f64).into();
-    let result = v8::Array::new_with_elements(scope, &[list.into(), out.into(), id]);
+    let shapes = match new_shapes.is_empty() {
+        true => null,
+        false => v8::Array::new_with_elements(scope, &new_shapes).into(),
+    };
+    let result = v8::Array::new_with_elements(scope, &[list.into(), out.into(), id, shapes]);
     Ok(result.into())
 }
 
 /// The V8 functions of a planned symbol: the reused ones re-pointed at it,
-/// or new ones.
-fn ready_symbol(scope: &mut v8::HandleScope, p: Planned) -> Result<PooledSymbol, Throw> {
+/// or new ones (whose wrapper shape, if new to the isolate, is described
+/// in `new_shapes` for JS: `id, arity, kind, bools, wide`).
+fn ready_symbol<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    state: &FfiState,
+    p: Planned,
+    new_shapes: &mut Vec<v8::Local<'s, v8::Value>>,
+) -> Result<PooledSymbol, Throw> {
     let data = Rc::new(p.data);
     if let Some(symbol) = p.reused {
         // SAFETY: anchored by `new_functions` for the isolate's life.
         unsafe { &*symbol.cell }.set(Some(data));
         return Ok(symbol);
+    }
+    let shape = wrapper_shape(&data.sig, p.kind, p.pool_key.mode == CallMode::Fast);
+    let (shape, is_new) = state.pool.borrow_mut().shapes.id(shape);
+    if let Some(new) = is_new {
+        new_shapes.push(v8::Integer::new_from_unsigned(scope, shape).into());
+        new_shapes.push(v8::Integer::new_from_unsigned(scope, new.arity).into());
+        new_shapes.push(v8::Integer::new_from_unsigned(scope, new.kind).into());
+        new_shapes.push(index_array(scope, &new.bools));
+        new_shapes.push(index_array(scope, &new.wide));
     }
     let functions = new_functions(
         scope,
@@ -388,7 +401,7 @@ fn ready_symbol(scope: &mut v8::HandleScope, p: Planned) -> Result<PooledSymbol,
     );
     let Some(functions) = functions else {
         if let Some(cell) = p.out {
-            FfiState::get(scope).pool.borrow_mut().out.release(cell);
+            state.pool.borrow_mut().out.release(cell);
         }
         return Err(Throw::Pending);
     };
@@ -399,7 +412,30 @@ fn ready_symbol(scope: &mut v8::HandleScope, p: Planned) -> Result<PooledSymbol,
         bigint: functions.bigint.map(|f| v8::Global::new(scope, f)),
         trampoline: p.trampoline,
         out: p.out,
+        shape,
     })
+}
+
+/// The wrapper shape of a symbol of `sig` whose result comes back as
+/// `kind`; only `fast` symbols have a BigInt overload to pick.
+fn wrapper_shape(sig: &hotcall_abi::Signature, kind: ResultKind, fast: bool) -> WrapperShape {
+    let indices = |keep: &dyn Fn(&NativeType) -> bool| -> Vec<u32> {
+        (sig.params.iter().enumerate())
+            .filter(|(_, t)| keep(t))
+            .map(|(i, _)| i as u32)
+            .collect()
+    };
+    WrapperShape {
+        arity: sig.params.len() as u32,
+        kind: kind.code(),
+        // `bool` parameters: the JS wrapper type-checks them, because V8's
+        // fast path would apply ToBoolean to anything.
+        bools: indices(&|t| matches!(t, NativeType::Bool)),
+        wide: match fast {
+            true => indices(&|t| crate::fast::is_int64_param(t)),
+            false => Vec::new(),
+        },
+    }
 }
 
 /// A JS array of small indices, or null for none.

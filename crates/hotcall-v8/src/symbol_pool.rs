@@ -76,6 +76,8 @@ pub struct PooledSymbol {
     pub trampoline: Option<(*const u8, Rc<hotcall_jit::StubSet>)>,
     /// Where out-slot results go.
     pub out: Option<OutCell>,
+    /// Its JS wrapper's shape ([`WrapperShapes`]).
+    pub shape: u32,
 }
 
 impl PooledSymbol {
@@ -138,6 +140,35 @@ impl OutArena {
     }
 }
 
+/// What a symbol's JS wrapper is generated from (`js/ffi.js`): arity,
+/// result kind, indices of `bool` parameters, indices of 64-bit ones.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct WrapperShape {
+    pub arity: u32,
+    pub kind: u32,
+    pub bools: Vec<u32>,
+    pub wide: Vec<u32>,
+}
+
+/// The wrapper shapes of one isolate, numbered in order of first use; JS
+/// keeps one factory per number.
+#[derive(Default)]
+pub struct WrapperShapes {
+    ids: HashMap<WrapperShape, u32, BuildHasherDefault<FxHasher>>,
+}
+
+impl WrapperShapes {
+    /// The number of `shape`, and whether it is new (JS has no factory yet).
+    pub fn id(&mut self, shape: WrapperShape) -> (u32, Option<WrapperShape>) {
+        if let Some(&id) = self.ids.get(&shape) {
+            return (id, None);
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(shape.clone(), id);
+        (id, Some(shape))
+    }
+}
+
 /// Closed symbols waiting for a `dlopen` that needs the same functions.
 #[derive(Default)]
 pub struct SymbolPool {
@@ -146,6 +177,7 @@ pub struct SymbolPool {
     waiting: HashMap<PoolKey, Vec<PooledSymbol>, BuildHasherDefault<FxHasher>>,
     count: usize,
     pub out: OutArena,
+    pub shapes: WrapperShapes,
 }
 
 impl SymbolPool {

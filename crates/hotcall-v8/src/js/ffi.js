@@ -91,8 +91,8 @@
     return new TypeError(`symbol "${name}", argument ${index}: expected a boolean for type bool, got ${got}`);
   }
 
-  // One wrapper factory per (arity, kind, bool parameters, 64-bit
-  // parameters), compiled on first use.
+  // One wrapper factory per shape (arity, result kind, bool parameters,
+  // 64-bit parameters), compiled on first use.
   // - `bool` parameters are checked here: V8's fast path passes
   //   ToBoolean(value) for any value, while the slow path throws a
   //   TypeError for a non-boolean; the check makes both paths agree.
@@ -101,11 +101,11 @@
   //   and bigints both reach V8's fast path.
   // - Missing arguments are a TypeError; extra ones are ignored (as Deno).
   //
-  // The factories a dlopen needs and has not seen yet are compiled in one
-  // script (one `new Function` per factory costs about three times as
-  // much, measured on a first dlopen of 25 symbols).
-  const factories = new Map();
-  const factoryKey = (arity, kind, bools, wide) => `${arity}:${kind}:${bools.join(",")}:${wide.join(",")}`;
+  // Shapes are numbered by src/library.rs, per isolate; a dlopen's result
+  // describes the shapes this script has not seen yet, and they are
+  // compiled in one script (one `new Function` per factory costs about
+  // three times as much, measured on a first dlopen of 25 symbols).
+  const factories = [];
   function factorySource(arity, kind, bools, wide) {
     const params = [];
     for (let i = 0; i < arity; i++) params.push("a" + i);
@@ -131,12 +131,18 @@
         };
       }`;
   }
-  // `shapes`: [key, arity, kind, bools, wide] of factories not compiled yet.
+  // `shapes`: flat [id, arity, kind, bools, wide] of the shapes not seen
+  // yet (index arrays null when empty).
   function compileFactories(shapes) {
-    const src = `"use strict"; return [${shapes.map((s) => factorySource(s[1], s[2], s[3], s[4])).join(",\n")}];`;
+    const sources = [], ids = [];
+    for (let i = 0; i < shapes.length; i += 5) {
+      ids.push(shapes[i]);
+      sources.push(factorySource(shapes[i + 1], shapes[i + 2], shapes[i + 3] ?? NONE, shapes[i + 4] ?? NONE));
+    }
+    const src = `"use strict"; return [${sources.join(",\n")}];`;
     const made = new Function("closedError", "arityError", "boolError", "MIN_SAFE", "MAX_SAFE", src)(
       closedError, arityError, boolError, MIN_SAFE, MAX_SAFE);
-    for (let i = 0; i < shapes.length; i++) factories.set(shapes[i][0], made[i]);
+    for (let i = 0; i < ids.length; i++) factories[ids[i]] = made[i];
   }
 
   // Out-slot results live in the isolate's out arena (src/symbol_pool.rs):
@@ -167,7 +173,8 @@
   const MAX_PARAMETERS = 255; // hotcall_abi::limits::MAX_PARAMETERS
   const isFlag = (v) => v === undefined || v === null || typeof v === "boolean";
   const plainString = (v) => typeof v === "string" && v.indexOf("\0") === -1;
-  function encodeSymbols(symbols) {
+  // `keys` receives the keys in order (native.open then sends none).
+  function encodeSymbols(symbols, keys) {
     if (symbols === null || typeof symbols !== "object") return null;
     const out = [];
     for (const key of Object.keys(symbols)) {
@@ -182,6 +189,7 @@
       if (!Array.isArray(params) || params.length > MAX_PARAMETERS) return null;
       const n = params.length;
       const at = out.length;
+      keys.push(key);
       out.push(key, name, 0, "", n);
       for (let i = 0; i < n; i++) {
         const p = params[i];
@@ -200,36 +208,23 @@
   function dlopen(path, symbols) {
     const file = toPath(path);
     // `open` checks the permission and loads exactly the file it checked.
-    const raw = native.open(file, symbols, encodeSymbols(symbols));
+    const keys = [];
+    const encoded = encodeSymbols(symbols, keys);
+    const raw = native.open(file, symbols, encoded);
     const lib = { closed: false, path: file };
     const result = {};
-    const entries = raw[0], buffers = raw[1], id = raw[2];
-    // The factory of each function entry (by key), compiling the missing
-    // ones first, in one batch.
-    const keys = [];
-    let missing = null;
-    for (let e = 0; e < entries.length; e += 8) {
-      const kind = entries[e + 2];
-      if (kind < 0) continue;
-      const arity = entries[e + 1].length, bools = entries[e + 4] ?? NONE, wide = entries[e + 6] ?? NONE;
-      const key = factoryKey(arity, kind, bools, wide);
-      keys.push(key);
-      if (!factories.has(key)) {
-        missing ??= new Map();
-        missing.set(key, [key, arity, kind, bools, wide]);
-      }
-    }
-    if (missing !== null) compileFactories([...missing.values()]);
-    let f = 0;
-    for (let e = 0; e < entries.length; e += 8) {
-      const key = entries[e], value = entries[e + 1], kind = entries[e + 2], slot = entries[e + 3];
-      const bigint = entries[e + 5], chunk = entries[e + 7];
+    const entries = raw[0], buffers = raw[1], id = raw[2], newShapes = raw[3];
+    if (newShapes !== null) compileFactories(newShapes);
+    for (let e = 0, i = 0; e < entries.length; e += 7, i++) {
+      const key = encoded === null ? entries[e] : keys[i];
+      const value = entries[e + 1], kind = entries[e + 2], slot = entries[e + 3];
+      const shape = entries[e + 4], bigint = entries[e + 5], chunk = entries[e + 6];
       if (kind < 0) {
         Object.defineProperty(result, key, { value, enumerable: true, writable: false, configurable: false });
         continue;
       }
       const v = chunk < 0 ? NO_OUT : outViews(buffers, chunk);
-      const fn = factories.get(keys[f++])(value, bigint, lib, key, slot, v.i32, v.u32, v.i64, v.u64);
+      const fn = factories[shape](value, bigint, lib, key, slot, v.i32, v.u32, v.i64, v.u64);
       // A plain store (writable, enumerable, configurable, like Deno's
       // symbols), except for the one key a store would not define.
       if (key === "__proto__") {
