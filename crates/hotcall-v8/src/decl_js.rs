@@ -297,10 +297,11 @@ fn plain_signature(params: &[&str], result: &str) -> Option<Signature> {
 /// encoded (type names only, no statics); types are resolved by the same
 /// `hotcall_abi` code as for [`read_symbols`], so the messages are the same.
 pub fn read_encoded_symbols(text: &str) -> Result<Vec<(String, ForeignSymbol)>, Throw> {
-    let mut out = Vec::new();
     if text.is_empty() {
-        return Ok(out);
+        return Ok(Vec::new());
     }
+    // At least 5 fields per symbol: a capacity that rarely needs to grow.
+    let mut out = Vec::with_capacity(text.bytes().filter(|&b| b == 0).count() / 5 + 1);
     let malformed = || Throw::Error("internal error: malformed encoded FFI declaration".to_owned());
     let mut fields = text.split('\0');
     while let Some(key) = fields.next() {

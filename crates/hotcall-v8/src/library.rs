@@ -116,12 +116,12 @@ fn open<'s>(
         path: path.clone(),
         closed: Cell::new(false),
         library: RefCell::new(Some(library.clone())),
-        symbols: RefCell::new(Vec::new()),
+        symbols: RefCell::new(Vec::with_capacity(decls.len())),
         active_calls: Cell::new(0),
         deferred_unload: RefCell::new(None),
     });
     let state = FfiState::get(scope);
-    let mut planned = Vec::new();
+    let mut planned = Vec::with_capacity(decls.len());
     let built = plan_all(scope, &state, &library, &handle, decls, &mut planned)
         .and_then(|entries| {
             compile_fast(&mut planned, &handle)?;
@@ -146,7 +146,7 @@ fn plan_all<'s>(
     decls: Vec<(String, ForeignSymbol)>,
     planned: &mut Vec<Planned>,
 ) -> Result<Vec<Entry<'s>>, Throw> {
-    let mut entries = Vec::new();
+    let mut entries = Vec::with_capacity(decls.len());
     for (key, decl) in decls {
         match decl {
             ForeignSymbol::Function(f) => {
@@ -315,7 +315,7 @@ fn build_result<'s>(
     entries: Vec<Entry<'s>>,
     send_keys: bool,
 ) -> Result<v8::Local<'s, v8::Value>, Throw> {
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(planned.len());
     let mut new_shapes = Vec::new();
     // Taken one by one, so that after a failure `planned` holds exactly
     // the symbols not ready yet (for `abandon`).
