@@ -75,6 +75,33 @@ fn get<'s>(
     obj.get(scope, key.into()).ok_or(Throw::Pending)
 }
 
+/// `value` as an array to read, with its length, if `Array.isArray` says
+/// it is one: a JS array, or a proxy whose target is one (read through the
+/// proxy, as `ffi.js` reads it, so both readers agree).
+fn array_like<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    value: v8::Local<'s, v8::Value>,
+) -> Result<Option<(v8::Local<'s, v8::Object>, u32)>, Throw> {
+    if let Ok(array) = v8::Local::<v8::Array>::try_from(value) {
+        return Ok(Some((array.into(), array.length())));
+    }
+    let mut target = value;
+    while let Ok(proxy) = v8::Local::<v8::Proxy>::try_from(target) {
+        if proxy.is_revoked() {
+            return Ok(None);
+        }
+        target = proxy.get_target(scope);
+    }
+    if !target.is_array() {
+        return Ok(None);
+    }
+    let object = v8::Local::<v8::Object>::try_from(value).map_err(|_| Throw::Pending)?;
+    let key = v8_str(scope, "length");
+    let length = object.get(scope, key.into()).ok_or(Throw::Pending)?;
+    let length = length.uint32_value(scope).ok_or(Throw::Pending)?;
+    Ok(Some((object, length)))
+}
+
 /// Reads a type expression (`"u8"` or `{ struct: [...] }`) from a JS value,
 /// counting it against a budget of its own.
 pub fn read_type<'s>(
@@ -168,16 +195,16 @@ fn read_signature<'s>(
     symbol: &str,
 ) -> Result<Signature, Throw> {
     let params = get(scope, obj, Key::Parameters)?;
-    let Ok(params) = v8::Local::<v8::Array>::try_from(params) else {
+    let Some((params, length)) = array_like(scope, params)? else {
         return Err(Throw::Type(format!("Invalid FFI declaration of symbol \"{symbol}\": \"parameters\" must be an array, got {}", describe(params))));
     };
     // The length of a sparse array can be 2^32 - 1: check it before
     // allocating or reading anything.
-    limits::check_parameter_count(u64::from(params.length()))
+    limits::check_parameter_count(u64::from(length))
         .map_err(|l| DeclError::limit(symbol, None, l))?;
     let mut budget = TypeBudget::default();
-    let mut exprs = Vec::with_capacity(params.length() as usize);
-    for i in 0..params.length() {
+    let mut exprs = Vec::with_capacity(length as usize);
+    for i in 0..length {
         let p = params.get_index(scope, i).ok_or(Throw::Pending)?;
         exprs.push(read_type_counted(scope, p, &mut budget)?);
     }

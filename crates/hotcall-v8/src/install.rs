@@ -24,6 +24,7 @@ fn natives<'s>(scope: &mut v8::HandleScope<'s>) -> Result<v8::Local<'s, v8::Obje
         &[
             ("open", crate::library::op_open.map_fn_to()),
             ("close", crate::library::op_close.map_fn_to()),
+            ("shapes", crate::library::op_shapes.map_fn_to()),
             ("pointerOf", crate::pointer::op_pointer_of.map_fn_to()),
             ("read", crate::pointer::op_read.map_fn_to()),
             ("cstring", crate::pointer::op_cstring.map_fn_to()),
@@ -104,6 +105,11 @@ pub fn install(
         FfiState::init(scope, config.permissions.clone(), config.tasks.clone());
     }
     let natives = natives(scope)?;
+    // This install's realm: symbol functions are pooled per realm.
+    let realm = FfiState::get(scope).next_id();
+    let key = v8_str(scope, "realm");
+    let value = v8::Number::new(scope, realm as f64);
+    natives.set(scope, key.into(), value.into());
     call_builtin(
         scope,
         "hotcall:ffi.js",

@@ -39,19 +39,21 @@ enum Entry<'s> {
     Value(String, v8::Local<'s, v8::Value>),
 }
 
-/// `open(path, symbols, encoded)`: `encoded` is the declaration as
-/// `ffi.js` encoded it, or null to read `symbols` here; returns
-/// `[entries, out, id]` (`id` is for `close`) where each
-/// entry is 8 consecutive values of the flat `entries` array: `key, value,
-/// kind, slot, boolParams, bigintValue, int64Params, chunk` (index arrays
-/// are null when empty), and `out` lists the out-arena chunks (see
-/// `js/ffi.js`).
+/// `open(path, symbols, encoded, realm)`: `encoded` is the declaration as
+/// `ffi.js` encoded it, or null to read `symbols` here; `realm` is the
+/// install's number. Returns `[entries, out, id, newShapes]`: `entries` has
+/// 7 values per declared symbol, `key, value, kind, slot, shape,
+/// bigintValue, chunk` (`key` null when JS encoded the declaration, as it
+/// has the keys; `kind` -1 for a value, not a function), `out` lists the
+/// out-arena chunks, `id` is for `close`, and `newShapes` describes the
+/// wrapper shapes numbered by this call (or null; see `op_shapes`).
 pub fn op_open<'s>(
     scope: &mut v8::HandleScope<'s>,
     args: v8::FunctionCallbackArguments<'s>,
     mut rv: v8::ReturnValue,
 ) {
-    match open(scope, args.get(0), args.get(1), args.get(2)) {
+    let realm = args.get(3).number_value(scope).unwrap_or(0.0) as u64;
+    match open(scope, args.get(0), args.get(1), args.get(2), realm) {
         Ok(v) => rv.set(v),
         Err(t) => throw(scope, t),
     }
@@ -94,6 +96,7 @@ fn open<'s>(
     path: v8::Local<'s, v8::Value>,
     symbols: v8::Local<'s, v8::Value>,
     encoded: v8::Local<'s, v8::Value>,
+    realm: u64,
 ) -> Result<v8::Local<'s, v8::Value>, Throw> {
     let path = path.to_rust_string_lossy(scope);
     if path.is_empty() {
@@ -122,7 +125,7 @@ fn open<'s>(
     });
     let state = FfiState::get(scope);
     let mut planned = Vec::with_capacity(decls.len());
-    let built = plan_all(scope, &state, &library, &handle, decls, &mut planned)
+    let built = plan_all(scope, &state, &library, &handle, decls, realm, &mut planned)
         .and_then(|entries| {
             compile_fast(&mut planned, &handle)?;
             Ok(entries)
@@ -144,13 +147,14 @@ fn plan_all<'s>(
     library: &libloading::Library,
     handle: &Rc<LibHandle>,
     decls: Vec<(String, ForeignSymbol)>,
+    realm: u64,
     planned: &mut Vec<Planned>,
 ) -> Result<Vec<Entry<'s>>, Throw> {
     let mut entries = Vec::with_capacity(decls.len());
     for (key, decl) in decls {
         match decl {
             ForeignSymbol::Function(f) => {
-                match plan_function(scope, state, library, handle, key.clone(), f)? {
+                match plan_function(scope, state, library, handle, key.clone(), f, realm)? {
                     Some(p) => {
                         entries.push(Entry::Function(planned.len(), key));
                         planned.push(p);
@@ -191,6 +195,7 @@ fn plan_function(
     handle: &Rc<LibHandle>,
     key: String,
     f: ForeignFunction,
+    realm: u64,
 ) -> Result<Option<Planned>, Throw> {
     let target = match lookup(library, &f.name) {
         Ok(t) => t,
@@ -214,6 +219,7 @@ fn plan_function(
         _ => ResultKind::Direct,
     };
     let pool_key = PoolKey {
+        realm,
         target: target as usize,
         sig: f.signature.clone(),
         mode,
@@ -386,11 +392,7 @@ fn ready_symbol<'s>(
     let shape = wrapper_shape(&data.sig, p.kind, p.pool_key.mode == CallMode::Fast);
     let (shape, is_new) = state.pool.borrow_mut().shapes.id(shape);
     if let Some(new) = is_new {
-        new_shapes.push(v8::Integer::new_from_unsigned(scope, shape).into());
-        new_shapes.push(v8::Integer::new_from_unsigned(scope, new.arity).into());
-        new_shapes.push(v8::Integer::new_from_unsigned(scope, new.kind).into());
-        new_shapes.push(index_array(scope, &new.bools));
-        new_shapes.push(index_array(scope, &new.wide));
+        describe_shape(scope, shape, &new, new_shapes);
     }
     let functions = new_functions(
         scope,
@@ -466,15 +468,66 @@ pub fn op_close(
     // The JS wrappers check `closed` before calling; the functions wait in
     // the pool, pointing at nothing, for a later `dlopen` of the same
     // symbols (their trampolines stay mapped meanwhile).
-    let mut pool = state.pool.borrow_mut();
-    for symbol in handle.symbols.borrow_mut().drain(..) {
-        pool.give_back(symbol);
+    {
+        let mut pool = state.pool.borrow_mut();
+        for symbol in handle.symbols.borrow_mut().drain(..) {
+            pool.give_back(symbol);
+        }
     }
-    let library = handle.library.borrow_mut().take();
+    // Unloading runs the library's destructors, which may call back into
+    // JS: no borrow is held past this point.
+    let Some(library) = handle.library.borrow_mut().take() else {
+        return;
+    };
     if handle.active_calls.get() > 0 {
-        // Closed from a callback inside one of its own calls: unloaded when
-        // that call returns (`symbol::ActiveCall`, whose symbol data holds
-        // the handle).
-        *handle.deferred_unload.borrow_mut() = library;
+        // Closed from a callback inside one of its own slow calls: unloaded
+        // when that call returns (`symbol::ActiveCall`, whose symbol data
+        // holds the handle).
+        *handle.deferred_unload.borrow_mut() = Some(library);
+    } else if crate::callback::in_callback_from_fast_call() {
+        // In a callback that C code reached through a fast call (of this
+        // library, maybe): that C code is on the stack. Unload from the
+        // event loop, after the stack unwound.
+        state
+            .tasks
+            .post(Box::new(move |_: &mut v8::HandleScope| drop(library)));
     }
+}
+
+/// `shapes(ids)`: the descriptions of wrapper shapes `ids`, flat as in
+/// `open`'s result (for an install that has no factory for them yet).
+pub fn op_shapes<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue,
+) {
+    let Ok(ids) = v8::Local::<v8::Array>::try_from(args.get(0)) else {
+        return;
+    };
+    let state = FfiState::get(scope);
+    let mut flat = Vec::new();
+    for i in 0..ids.length() {
+        let Some(id) = ids.get_index(scope, i).and_then(|v| v.uint32_value(scope)) else {
+            continue;
+        };
+        let Some(shape) = state.pool.borrow().shapes.get(id).cloned() else {
+            continue;
+        };
+        describe_shape(scope, id, &shape, &mut flat);
+    }
+    rv.set(v8::Array::new_with_elements(scope, &flat).into());
+}
+
+/// Appends `id, arity, kind, bools, wide` for JS (`compileFactories`).
+fn describe_shape<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    id: u32,
+    shape: &WrapperShape,
+    out: &mut Vec<v8::Local<'s, v8::Value>>,
+) {
+    out.push(v8::Integer::new_from_unsigned(scope, id).into());
+    out.push(v8::Integer::new_from_unsigned(scope, shape.arity).into());
+    out.push(v8::Integer::new_from_unsigned(scope, shape.kind).into());
+    out.push(index_array(scope, &shape.bools));
+    out.push(index_array(scope, &shape.wide));
 }

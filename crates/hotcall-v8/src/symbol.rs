@@ -165,11 +165,18 @@ pub fn new_functions<'s>(
         };
         template.get_function(scope)
     };
-    let number = build(scope, Some(Int64Representation::Number))?;
     let wide: Vec<u32> = int64_params(&sig).into_iter().map(|i| i as u32).collect();
-    let bigint = match spec.trampoline.is_some() && !wide.is_empty() {
-        true => Some(build(scope, Some(Int64Representation::BigInt))?),
-        false => None,
+    let built = build(scope, Some(Int64Representation::Number)).and_then(|number| {
+        match spec.trampoline.is_some() && !wide.is_empty() {
+            true => build(scope, Some(Int64Representation::BigInt)).map(|b| (number, Some(b))),
+            false => Some((number, None)),
+        }
+    });
+    let Some((number, bigint)) = built else {
+        // (An exception is pending.) Nothing may keep the symbol's data.
+        // SAFETY: as above.
+        unsafe { &*cell }.set(None);
+        return None;
     };
     Some(SymbolFunctions {
         number,

@@ -27,9 +27,9 @@ use hotcall_abi::Signature;
 
 use crate::symbol::SymbolCell;
 
-/// At most this many symbols wait in the pool; beyond it, closed symbols
-/// are dropped (their V8 functions stay in V8's cache, their code and out
-/// cell are freed).
+/// At most this many symbols wait in the pool; beyond it, a waiting symbol
+/// is dropped for each one closed (its V8 functions stay in V8's cache and
+/// its code stays mapped; its out cell is recycled).
 pub const MAX_POOLED: usize = 16 * 1024;
 
 /// Cells per out-arena chunk (one `ArrayBuffer` each).
@@ -49,6 +49,9 @@ pub enum CallMode {
 /// What a symbol's functions are specialised to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PoolKey {
+    /// The install (context) the functions belong to: functions are never
+    /// shared between realms.
+    pub realm: u64,
     /// The C function's address.
     pub target: usize,
     pub sig: Signature,
@@ -151,21 +154,29 @@ pub struct WrapperShape {
 }
 
 /// The wrapper shapes of one isolate, numbered in order of first use; JS
-/// keeps one factory per number.
+/// keeps one factory per number (and asks for the description of a number
+/// it has no factory for, see [`WrapperShapes::get`]).
 #[derive(Default)]
 pub struct WrapperShapes {
     ids: HashMap<WrapperShape, u32, BuildHasherDefault<FxHasher>>,
+    by_id: Vec<WrapperShape>,
 }
 
 impl WrapperShapes {
-    /// The number of `shape`, and whether it is new (JS has no factory yet).
+    /// The number of `shape`, and the shape if it is new (to send to JS).
     pub fn id(&mut self, shape: WrapperShape) -> (u32, Option<WrapperShape>) {
         if let Some(&id) = self.ids.get(&shape) {
             return (id, None);
         }
-        let id = self.ids.len() as u32;
+        let id = self.by_id.len() as u32;
         self.ids.insert(shape.clone(), id);
+        self.by_id.push(shape.clone());
         (id, Some(shape))
+    }
+
+    /// The shape numbered `id`.
+    pub fn get(&self, id: u32) -> Option<&WrapperShape> {
+        self.by_id.get(id as usize)
     }
 }
 
@@ -178,6 +189,8 @@ pub struct SymbolPool {
     count: usize,
     pub out: OutArena,
     pub shapes: WrapperShapes,
+    /// The code of discarded symbols (see [`SymbolPool::discard`]).
+    kept_code: Vec<Rc<hotcall_jit::StubSet>>,
 }
 
 impl SymbolPool {
@@ -189,11 +202,23 @@ impl SymbolPool {
     }
 
     /// Takes back the symbol of a closed library (or of a failed `dlopen`).
+    /// When the pool is full, a symbol of another key makes room (the
+    /// incoming one is the likeliest to be reopened).
     pub fn give_back(&mut self, symbol: PooledSymbol) {
         symbol.detach();
         if self.count >= MAX_POOLED {
-            self.discard(symbol);
-            return;
+            let victim = self
+                .waiting
+                .iter_mut()
+                .find(|(key, list)| !list.is_empty() && **key != symbol.key)
+                .and_then(|(_, list)| list.pop());
+            match victim {
+                Some(victim) => {
+                    self.count -= 1;
+                    self.discard(victim);
+                }
+                None => return self.discard(symbol),
+            }
         }
         self.count += 1;
         if let Some(list) = self.waiting.get_mut(&symbol.key) {
@@ -206,11 +231,15 @@ impl SymbolPool {
         self.waiting.insert(symbol.key.clone(), vec![symbol]);
     }
 
-    /// Drops `symbol` for good: its out cell is recycled, its code freed
-    /// with the last symbol of its batch.
+    /// Drops `symbol` from the pool for good. Its code is kept: `close()`
+    /// may run inside a call of this very symbol (from a callback), whose
+    /// trampoline would return into freed memory, and V8 keeps the
+    /// function anyway. Its out cell is recycled (a call still running
+    /// writes its result there once more, which a later owner of the cell
+    /// overwrites before reading).
     fn discard(&mut self, symbol: PooledSymbol) {
-        if let Some((trampoline, _)) = &symbol.trampoline {
-            crate::callback::forget_fast_symbol(*trampoline);
+        if let Some((_, stubs)) = symbol.trampoline {
+            self.kept_code.push(stubs);
         }
         if let Some(cell) = symbol.out {
             self.out.release(cell);

@@ -913,3 +913,59 @@ assertEq(stats.calls, CASES * TYPES.length, "every value against every type");
 lib.close();
 lib2.close();
 "#;
+
+/// Runs `source` in `context` and returns its completion value as a string.
+fn eval_in(
+    scope: &mut v8::HandleScope<()>,
+    context: v8::Local<v8::Context>,
+    source: &str,
+) -> String {
+    let scope = &mut v8::ContextScope::new(scope, context);
+    let tc = &mut v8::TryCatch::new(scope);
+    let code = v8::String::new(tc, source).unwrap();
+    match v8::Script::compile(tc, code, None).and_then(|s| s.run(tc)) {
+        Some(v) => v.to_rust_string_lossy(tc),
+        None => format!(
+            "threw: {:?}",
+            tc.exception().map(|e| e.to_rust_string_lossy(tc))
+        ),
+    }
+}
+
+#[test]
+fn two_installs_in_one_isolate_keep_their_realms() {
+    // A library closed in context A is reopened in context B: B's symbols
+    // must be B's (errors of B's realm), and B's wrappers must exist
+    // although the isolate had already numbered their shapes for A.
+    init_v8();
+    let isolate = &mut v8::Isolate::new(Default::default());
+    let queue = TaskQueue::new();
+    let scope = &mut v8::HandleScope::new(isolate);
+    let mut contexts = Vec::new();
+    for _ in 0..2 {
+        let context = v8::Context::new(scope);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let deno = v8::Object::new(scope);
+        let key = v8::String::new(scope, "Deno").unwrap();
+        context.global(scope).set(scope, key.into(), deno.into());
+        let config = FfiConfig {
+            permissions: FfiPermissions::All,
+            tasks: queue.sender(),
+        };
+        install(scope, deno, config).unwrap();
+        contexts.push(context);
+    }
+    let open = format!(
+        "const lib = Deno.dlopen({FIXTURE:?}, {{ add: {{ name: \"add_i32\", parameters: [\"i32\", \"i32\"], result: \"i32\" }}, \
+         wide: {{ name: \"add_u64\", parameters: [\"u64\", \"u64\"], result: \"u64\" }} }});"
+    );
+    let in_a = format!(
+        "{open} const r = [lib.symbols.add(2, 3), lib.symbols.wide(4n, 5)]; lib.close(); r.join()"
+    );
+    assert_eq!(eval_in(scope, contexts[0], &in_a), "5,9");
+    let in_b = format!(
+        "{open} let own; try {{ lib.symbols.add({{}}, 1); }} catch (e) {{ own = e instanceof TypeError; }} \
+         [lib.symbols.add(2, 3), lib.symbols.wide(4n, 5), own].join()"
+    );
+    assert_eq!(eval_in(scope, contexts[1], &in_b), "5,9,true");
+}

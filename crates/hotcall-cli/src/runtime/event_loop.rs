@@ -20,6 +20,10 @@ use hotcall_v8::TaskQueue;
 use super::errors::{self, Fatal};
 use super::timers::Timers;
 
+/// The longest the loop waits without looking for V8's platform tasks
+/// (nothing wakes the loop when V8 posts one).
+const PLATFORM_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
 pub fn run(
     scope: &mut v8::HandleScope,
     main: v8::Local<v8::Promise>,
@@ -44,10 +48,17 @@ pub fn run(
             .get_slot_mut::<Timers>()
             .and_then(|t| t.next_deadline());
         let wait = next_timer.map(|d| d.saturating_duration_since(Instant::now()));
+        // V8 may have posted a task since the turn began (a GC in a
+        // microtask, a background thread's result): run it before waiting,
+        // and wake up now and then for the ones posted while we wait.
+        if super::run_platform_tasks(scope) {
+            continue;
+        }
         if queue.keeps_alive() {
+            let wait = Some(wait.map_or(PLATFORM_POLL, |w| w.min(PLATFORM_POLL)));
             run_tasks(scope, &main, queue, Some(wait))?;
         } else if let Some(wait) = wait {
-            std::thread::sleep(wait);
+            std::thread::sleep(wait.min(PLATFORM_POLL));
         } else {
             break;
         }

@@ -129,11 +129,17 @@ fn run_worker(start: worker::Start, registered: std::sync::mpsc::Sender<hotcall_
 static PLATFORM: std::sync::OnceLock<v8::SharedRef<v8::Platform>> = std::sync::OnceLock::new();
 
 /// Runs the foreground tasks V8 posted for `isolate` (FinalizationRegistry
-/// cleanups, GC finalization steps, ...): the event loop calls it every turn.
-pub(crate) fn run_platform_tasks(isolate: &mut v8::Isolate) {
-    if let Some(platform) = PLATFORM.get() {
-        while v8::Platform::pump_message_loop(platform, isolate, false) {}
+/// cleanups, GC finalization steps, ...): the event loop calls it every
+/// turn and before it waits. True if any ran.
+pub(crate) fn run_platform_tasks(isolate: &mut v8::Isolate) -> bool {
+    let Some(platform) = PLATFORM.get() else {
+        return false;
+    };
+    let mut ran = false;
+    while v8::Platform::pump_message_loop(platform, isolate, false) {
+        ran = true;
     }
+    ran
 }
 
 /// V8 flags, ICU data and the platform: once per process.

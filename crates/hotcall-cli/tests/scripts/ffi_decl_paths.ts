@@ -27,6 +27,8 @@ const cases: [string, unknown][] = [
   ["256 params", { name: "ty_id_i32", parameters: many(256), result: "i32" }],
   ["sparse params", { name: "ty_id_i32", parameters: new Array(3), result: "i32" }],
   ["params not array", { name: "ty_id_i32", parameters: "i32", result: "i32" }],
+  ["params a proxy of an array", { name: "ty_id_i32", parameters: new Proxy(["i32"], {}), result: "i32" }],
+  ["params a proxy of an object", { name: "ty_id_i32", parameters: new Proxy({ length: 1, 0: "i32" }, {}), result: "i32" }],
   ["missing result", { name: "ty_id_i32", parameters: ["i32"] }],
   ["result not string", { name: "ty_id_i32", parameters: ["i32"], result: 5 }],
   ["name not string", { name: 7, parameters: ["i32"], result: "i32" }],

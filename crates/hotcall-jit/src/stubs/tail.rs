@@ -33,7 +33,8 @@
 //! * **x86_64 SysV**: integer arguments in rdi, rsi, rdx, rcx, r8, r9,
 //!   floats in xmm0-7, each class counted on its own. Dropping the receiver
 //!   shifts the integer arguments one register down; floats stay. So at
-//!   most 5 integer arguments (the receiver takes the sixth register).
+//!   most 6 integer arguments, the sixth loaded from V8's stack (the
+//!   receiver takes a register).
 //!   Narrow ints and `bool` are extended to 64 bits (clang relies on at
 //!   least 32), exactly as the Cranelift trampoline does. `%al` (vector
 //!   register count) only matters for variadic callees, which FFI symbols
@@ -41,14 +42,17 @@
 //! * **Win64**: four positional slots shared by integers and floats
 //!   (rcx/xmm0, rdx/xmm1, r8/xmm2, r9/xmm3). Dropping the receiver shifts
 //!   *every* argument one position down, floats included (`movaps`). So at
-//!   most 3 arguments. V8's 32-byte shadow space serves the C function. The
-//!   stub touches neither the stack nor a non-volatile register, so it is a
-//!   leaf function needing no unwind data.
+//!   most 4 arguments, an integer fourth one loaded from V8's stack. V8's
+//!   32-byte shadow space serves the C function. The stub writes neither
+//!   the stack nor a non-volatile register, so it is a leaf function
+//!   needing no unwind data.
 //! * **AAPCS64 (Linux)**: x0-x7 and v0-v7 counted apart; integers shift
-//!   down, floats stay: at most 7 integer arguments. The callee extends
-//!   narrow ints itself, so they are plain moves.
+//!   down, floats stay: at most 8 integer arguments, the eighth loaded from
+//!   V8's stack. The callee extends narrow ints itself, so they are plain
+//!   moves.
 //! * **Apple arm64**: as AAPCS64 in registers, but the caller extends
-//!   narrow ints (and `bool`) to 32 bits: `uxtb`/`sxtb`/`uxth`/`sxth`.
+//!   narrow ints (and `bool`) to 32 bits: `uxtb`/`sxtb`/`uxth`/`sxth`;
+//!   at most 7 integer arguments (no stack loads, see below).
 //! * The target address is an 8-byte literal: `movabs` into r11 (volatile,
 //!   never an argument register) on x86_64; a PC-relative literal load into
 //!   x16 (IP0, the register reserved for veneers; `br x16` is also a valid

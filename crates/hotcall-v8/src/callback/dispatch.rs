@@ -241,7 +241,11 @@ fn call_on_js_thread(target: &Target, call: &CallbackCall) {
     let scope = &mut v8::TryCatch::new(scope);
     // SAFETY: as for `context`.
     let function = unsafe { local_of(js.function_slot, &js) };
-    let exception = match call_js(scope, target, function, call) {
+    let from_fast_call = in_fast_api_call(target.isolate.0);
+    let marker = from_fast_call.then(super::FastCallCallback::enter);
+    let outcome = call_js(scope, target, function, call);
+    drop(marker);
+    let exception = match outcome {
         Outcome::Returned => return,
         Outcome::Invalid(error) => Some(error),
         Outcome::Threw => {
@@ -253,7 +257,7 @@ fn call_on_js_thread(target: &Target, call: &CallbackCall) {
             scope.exception()
         }
     };
-    if in_fast_api_call(target.isolate.0) {
+    if from_fast_call {
         // SAFETY: as above, on the JS thread with the isolate alive.
         return unsafe { fail_in_fast_call(scope, target, exception) };
     }

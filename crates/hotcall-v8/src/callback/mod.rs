@@ -133,9 +133,32 @@ pub fn note_fast_symbol(trampoline: *const u8, cell: *const crate::symbol::Symbo
     FAST_SYMBOLS.with(|m| m.borrow_mut().insert(trampoline as usize, cell));
 }
 
-/// Forgets `trampoline` (its code is about to be freed).
-pub fn forget_fast_symbol(trampoline: *const u8) {
-    FAST_SYMBOLS.with(|m| m.borrow_mut().remove(&(trampoline as usize)));
+thread_local! {
+    /// Callbacks running now whose C caller V8 entered through a fast call.
+    static IN_FAST_CALL_CALLBACKS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// True while a callback runs whose C caller was entered through V8's fast
+/// path (so C code of some library is on the stack below the JS running
+/// now; V8's own marker is cleared by the JS entry, so it cannot tell).
+pub(crate) fn in_callback_from_fast_call() -> bool {
+    IN_FAST_CALL_CALLBACKS.with(|n| n.get() > 0)
+}
+
+/// Counts one callback from a fast call while alive.
+pub(super) struct FastCallCallback;
+
+impl FastCallCallback {
+    pub(super) fn enter() -> FastCallCallback {
+        IN_FAST_CALL_CALLBACKS.with(|n| n.set(n.get() + 1));
+        FastCallCallback
+    }
+}
+
+impl Drop for FastCallCallback {
+    fn drop(&mut self) {
+        IN_FAST_CALL_CALLBACKS.with(|n| n.set(n.get() - 1));
+    }
 }
 
 fn fast_symbol_name(trampoline: usize) -> Option<String> {

@@ -51,6 +51,9 @@
     }
   }
   const resources = internals.resources;
+  // This install's realm number: native functions are never shared with
+  // another realm's dlopen (src/symbol_pool.rs).
+  const REALM = native.realm;
 
   const MAX_SAFE = 9007199254740991n;
   const MIN_SAFE = -9007199254740991n;
@@ -210,13 +213,34 @@
     // `open` checks the permission and loads exactly the file it checked.
     const keys = [];
     const encoded = encodeSymbols(symbols, keys);
-    const raw = native.open(file, symbols, encoded);
+    const raw = native.open(file, symbols, encoded, REALM);
+    const id = raw[2];
+    try {
+      return wrapLibrary(file, raw, encoded === null ? null : keys);
+    } catch (e) {
+      // Nothing of it reached the script: unload it again.
+      native.close(id);
+      throw e;
+    }
+  }
+
+  // The script's view of what native.open returned: `keys` are the
+  // declaration's keys in order when JS encoded it (else each entry has
+  // its key).
+  function wrapLibrary(file, raw, keys) {
     const lib = { closed: false, path: file };
     const result = {};
     const entries = raw[0], buffers = raw[1], id = raw[2], newShapes = raw[3];
     if (newShapes !== null) compileFactories(newShapes);
+    // Shapes this install has no factory for although the isolate has
+    // numbered them (another install's, or a batch that failed to compile).
+    let unknown = null;
+    for (let e = 0; e < entries.length; e += 7) {
+      if (entries[e + 2] >= 0 && factories[entries[e + 4]] === undefined) (unknown ??= []).push(entries[e + 4]);
+    }
+    if (unknown !== null) compileFactories(native.shapes(unknown));
     for (let e = 0, i = 0; e < entries.length; e += 7, i++) {
-      const key = encoded === null ? entries[e] : keys[i];
+      const key = keys === null ? entries[e] : keys[i];
       const value = entries[e + 1], kind = entries[e + 2], slot = entries[e + 3];
       const shape = entries[e + 4], bigint = entries[e + 5], chunk = entries[e + 6];
       if (kind < 0) {
