@@ -72,15 +72,19 @@ fn hotcall_in(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
     outcome(&out)
 }
 
+/// Runs `hotcall bindgen` in the crate `dir`; returns the bindings it wrote.
+fn generate_bindings(dir: &Path) -> String {
+    let (_, stderr, code) = hotcall_in(dir, &["bindgen"]);
+    assert_eq!(code, Some(0), "hotcall bindgen failed: {stderr}");
+    std::fs::read_to_string(dir.join("bindings/bindings.ts")).unwrap()
+}
+
 /// The seed's bindgen example: `hotcall bindgen` builds `examples/bindgen`
 /// and writes `bindings/bindings.ts`, then `mul({ a: 10, b: 2 })` is 20.
 #[test]
 fn bindgen_mul_example_prints_20() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/bindgen");
-    let (_, stderr, code) = hotcall_in(&dir, &["bindgen"]);
-    assert_eq!(code, Some(0), "hotcall bindgen failed: {stderr}");
-    let bindings = std::fs::read_to_string(dir.join("bindings/bindings.ts")).unwrap();
-    insta::assert_snapshot!("bindgen_mul_bindings", bindings);
+    insta::assert_snapshot!("bindgen_mul_bindings", generate_bindings(&dir));
     let (stdout, stderr, code) = hotcall_in(&dir, &["run", "--allow-ffi", "mul.ts"]);
     assert_eq!(stdout, "20\n", "stderr: {stderr}");
     assert_eq!(code, Some(0));
@@ -94,10 +98,7 @@ fn bindgen_mul_example_prints_20() {
 #[test]
 fn bindgen_fixture_every_type() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bindgen_fixture");
-    let (_, stderr, code) = hotcall_in(&dir, &["bindgen"]);
-    assert_eq!(code, Some(0), "hotcall bindgen failed: {stderr}");
-    let bindings = std::fs::read_to_string(dir.join("bindings/bindings.ts")).unwrap();
-    insta::assert_snapshot!("bindgen_fixture_bindings", bindings);
+    insta::assert_snapshot!("bindgen_fixture_bindings", generate_bindings(&dir));
 
     // The same crate with `add_i32` returning i64, built where `hotcall
     // bindgen` built it (the bindings use their own copy of the library).

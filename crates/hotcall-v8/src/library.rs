@@ -434,7 +434,9 @@ fn wrapper_shape(sig: &hotcall_abi::Signature, kind: ResultKind, fast: bool) -> 
         // fast path would apply ToBoolean to anything.
         bools: indices(&|t| matches!(t, NativeType::Bool)),
         wide: match fast {
-            true => indices(&|t| crate::fast::is_int64_param(t)),
+            true => (crate::fast::int64_params(sig).into_iter())
+                .map(|i| i as u32)
+                .collect(),
             false => Vec::new(),
         },
     }

@@ -136,11 +136,6 @@ impl FfiState {
         drop(entry);
     }
 
-    /// Collectable functions alive now (for tests).
-    pub fn collectable_count(&self) -> usize {
-        self.collectable.borrow().len()
-    }
-
     /// Registers a promise resolver; returns the id its result comes back with.
     pub fn add_pending(&self, resolver: v8::Global<v8::PromiseResolver>) -> u64 {
         let id = self.next_id();

@@ -13,7 +13,7 @@ use hotcall_jit::InvokerFn;
 
 use crate::convert::{js_to_slot, slot_to_js, ArgContext, Slot};
 use crate::errors::{throw, Throw};
-use crate::fast::{c_function_info, int64_params};
+use crate::fast::{c_function_info, is_int64_param};
 use crate::state::FfiState;
 use v8::fast_api::Int64Representation;
 
@@ -40,8 +40,9 @@ pub struct LibHandle {
 
 impl Drop for LibHandle {
     /// Runs after `close()` (nothing to do then), or when the isolate is
-    /// dropped for a library never closed. Only `close()` unloads a library: at isolate teardown a C
-    /// thread the library started may still be running library code, and
+    /// dropped for a library never closed. Only `close()` unloads a
+    /// library: at isolate teardown a C thread the library started may
+    /// still be running library code, and
     /// `dlclose` would unmap it under that thread (a crash at exit). So the
     /// library is leaked here (the `Arc` is never released, so neither this
     /// handle nor an in-flight nonblocking call ever runs `dlclose`).
@@ -124,8 +125,6 @@ pub struct SymbolFunctions<'s> {
     /// 64-bit parameters as BigInts, for symbols with a fast overload and
     /// 64-bit parameters.
     pub bigint: Option<v8::Local<'s, v8::Function>>,
-    /// The indices of the 64-bit parameters (whose `typeof` picks the function).
-    pub int64_params: Vec<u32>,
     /// The cell both functions call through.
     pub cell: *const SymbolCell,
 }
@@ -165,9 +164,9 @@ pub fn new_functions<'s>(
         };
         template.get_function(scope)
     };
-    let wide: Vec<u32> = int64_params(&sig).into_iter().map(|i| i as u32).collect();
+    let has_int64 = sig.params.iter().any(is_int64_param);
     let built = build(scope, Some(Int64Representation::Number)).and_then(|number| {
-        match spec.trampoline.is_some() && !wide.is_empty() {
+        match spec.trampoline.is_some() && has_int64 {
             true => build(scope, Some(Int64Representation::BigInt)).map(|b| (number, Some(b))),
             false => Some((number, None)),
         }
@@ -181,7 +180,6 @@ pub fn new_functions<'s>(
     Some(SymbolFunctions {
         number,
         bigint,
-        int64_params: wide,
         cell,
     })
 }

@@ -245,16 +245,6 @@ impl SymbolPool {
             self.out.release(cell);
         }
     }
-
-    /// Symbols waiting now.
-    pub fn len(&self) -> usize {
-        self.count
-    }
-
-    /// True when nothing waits.
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
 }
 
 /// A fast non-cryptographic hasher for pool keys (addresses and small
