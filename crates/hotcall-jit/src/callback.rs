@@ -24,10 +24,13 @@ use crate::JitError;
 
 /// The arguments of one callback invocation: `args` holds one 8-byte slot
 /// per parameter (narrow ints widened; structs as the address of their
-/// bytes), `ret` the zeroed result buffer (`abi::result_buffer_size` bytes).
+/// bytes), `ret` the zeroed result buffer (`abi::result_buffer_size` bytes,
+/// at least 8).
 pub struct CallbackCall {
     pub args: *const u64,
     pub ret: *mut u8,
+    /// The call runs on the thread that created the [`Callback`].
+    pub on_creating_thread: bool,
 }
 
 type Handler = Box<dyn Fn(&CallbackCall) + Send + Sync>;
@@ -165,7 +168,11 @@ unsafe extern "C" fn dispatch(ctx: *mut c_void, args: *const u64, ret: *mut u8) 
     } else {
         state.foreign_active.fetch_add(1, Ordering::SeqCst);
     }
-    let call = CallbackCall { args, ret };
+    let call = CallbackCall {
+        args,
+        ret,
+        on_creating_thread: on_owner,
+    };
     let _ = catch_unwind(AssertUnwindSafe(|| (state.handler)(&call)));
     if on_owner {
         let n = state.owner_active.load(Ordering::Relaxed);

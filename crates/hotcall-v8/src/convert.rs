@@ -98,11 +98,16 @@ impl Slot {
                 // SAFETY: the caller guarantees both ranges (see above).
                 unsafe { std::ptr::copy_nonoverlapping(self.bits as *const u8, ret, st.size()) }
             }
-            scalar => {
-                let bytes = self.bits.to_le_bytes();
-                // SAFETY: scalars are at most 8 bytes and `ret` holds them.
-                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), ret, scalar.size()) }
-            }
+            // SAFETY (each store): scalars are at most 8 bytes and `ret`
+            // holds `ty.size()` of them; one unaligned store of that width.
+            scalar => unsafe {
+                match scalar.size() {
+                    1 => ret.write(self.bits as u8),
+                    2 => ret.cast::<u16>().write_unaligned(self.bits as u16),
+                    4 => ret.cast::<u32>().write_unaligned(self.bits as u32),
+                    _ => ret.cast::<u64>().write_unaligned(self.bits),
+                }
+            },
         }
     }
 }
@@ -228,6 +233,16 @@ pub fn js_to_callback_result(
 /// round trip). `None` for every other value or type.
 pub fn callback_number_result(ty: &NativeType, value: v8::Local<v8::Value>) -> Option<u64> {
     use NativeType::*;
+    if let Some(i) = crate::smi::value(value) {
+        // A small integer: ToInt32 is the value itself.
+        return match ty {
+            F64 => Some((i as f64).to_bits()),
+            F32 => Some((i as f32).to_bits() as u64),
+            U8 | I8 | U16 | I16 | U32 | I32 => Some(truncate(ty, i as u32 as u64)),
+            U64 | I64 | USize | ISize => Some(i as i64 as u64),
+            _ => None,
+        };
+    }
     let n = v8::Local::<v8::Number>::try_from(value).ok()?.value();
     match ty {
         F64 => Some(n.to_bits()),
@@ -243,7 +258,9 @@ pub fn callback_number_result(ty: &NativeType, value: v8::Local<v8::Value>) -> O
 
 /// ToInt32 of a JS number (`None` for a non-number).
 fn small_int(scope: &mut v8::HandleScope, value: v8::Local<v8::Value>) -> Option<i32> {
-    if value.is_number() {
+    if let Some(i) = crate::smi::value(value) {
+        Some(i)
+    } else if value.is_number() {
         value.int32_value(scope)
     } else {
         None
@@ -261,6 +278,9 @@ fn truncate(ty: &NativeType, bits: u64) -> u64 {
 }
 
 fn number(value: v8::Local<v8::Value>) -> Option<f64> {
+    if let Some(i) = crate::smi::value(value) {
+        return Some(i as f64);
+    }
     v8::Local::<v8::Number>::try_from(value)
         .ok()
         .map(|n| n.value())
@@ -269,6 +289,10 @@ fn number(value: v8::Local<v8::Value>) -> Option<f64> {
 /// A 64-bit integer from a number (truncated toward zero, wrapping like a
 /// C cast through int64) or a bigint (wrapped to 64 bits).
 fn int64_bits(value: v8::Local<v8::Value>, signed: bool) -> Option<u64> {
+    if let Some(i) = crate::smi::value(value) {
+        // What the number path below gives for an int32 value.
+        return Some(i as i64 as u64);
+    }
     if let Ok(big) = v8::Local::<v8::BigInt>::try_from(value) {
         return Some(if signed {
             big.i64_value().0 as u64
@@ -442,10 +466,26 @@ pub unsafe fn slot_to_js<'s>(
         let bytes = unsafe { std::slice::from_raw_parts(ptr, st.size()) }.to_vec();
         return new_uint8_array(scope, bytes).into();
     }
-    let mut raw = [0u8; 8];
     // SAFETY: the caller guarantees `ty.size()` (<= 8) readable bytes.
-    unsafe { std::ptr::copy_nonoverlapping(ptr, raw.as_mut_ptr(), ty.size()) };
-    scalar_to_js(scope, ty, u64::from_le_bytes(raw))
+    scalar_to_js(scope, ty, unsafe { read_scalar(ptr, ty.size()) })
+}
+
+/// The `size`-byte little-endian scalar at `ptr`, zero-extended (a fixed
+/// width load per size: no `memcpy` call for a runtime length).
+///
+/// # Safety
+/// `ptr` is readable for `size` bytes; `size` is 0, 1, 2, 4 or 8.
+pub unsafe fn read_scalar(ptr: *const u8, size: usize) -> u64 {
+    // SAFETY: the caller's promise, one unaligned load of exactly `size`.
+    unsafe {
+        match size {
+            0 => 0,
+            1 => ptr.read() as u64,
+            2 => ptr.cast::<u16>().read_unaligned() as u64,
+            4 => ptr.cast::<u32>().read_unaligned() as u64,
+            _ => ptr.cast::<u64>().read_unaligned(),
+        }
+    }
 }
 
 /// Like [`slot_to_js`] for an argument slot: a struct slot holds the

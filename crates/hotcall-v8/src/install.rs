@@ -104,6 +104,7 @@ pub fn install(
     if scope.get_slot::<std::rc::Rc<FfiState>>().is_none() {
         FfiState::init(scope, config.permissions.clone(), config.tasks.clone());
     }
+    crate::smi::probe(scope);
     let natives = natives(scope)?;
     // This install's realm: symbol functions are pooled per realm.
     let realm = FfiState::get(scope).next_id();

@@ -24,6 +24,8 @@ mod library;
 mod nonblocking;
 pub mod permissions;
 mod pointer;
+mod raw_v8;
+pub mod smi;
 pub mod state;
 pub mod symbol;
 pub mod symbol_pool;

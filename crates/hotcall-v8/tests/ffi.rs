@@ -969,3 +969,58 @@ fn two_installs_in_one_isolate_keep_their_realms() {
     );
     assert_eq!(eval_in(scope, contexts[1], &in_b), "5,9,true");
 }
+
+#[test]
+fn smi_reads_agree_with_v8() {
+    // `smi::value` reads handles without calling V8: it must give exactly
+    // V8's integer for every Smi (here: the 31-bit range edges and a
+    // pseudo-random sweep) and `None` for everything that is not one.
+    init_v8();
+    let isolate = &mut v8::Isolate::new(Default::default());
+    let scope = &mut v8::HandleScope::new(isolate);
+    let context = v8::Context::new(scope);
+    let scope = &mut v8::ContextScope::new(scope, context);
+    hotcall_v8::smi::probe(scope);
+    let mut samples = vec![0, 1, -1, (1 << 30) - 1, -(1 << 30), 42, -42];
+    let mut x: u32 = 0x9e37_79b9;
+    for _ in 0..10_000 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        samples.push((x as i32) >> 1); // within the 31-bit Smi range
+    }
+    for n in samples {
+        let scope = &mut v8::HandleScope::new(scope);
+        let value: v8::Local<v8::Value> = v8::Integer::new(scope, n).into();
+        // Computed by JS, so the handle holds what V8's own code produced.
+        let code = v8::String::new(scope, &format!("({n} * 3) / 3")).unwrap();
+        let computed = v8::Script::compile(scope, code, None)
+            .unwrap()
+            .run(scope)
+            .unwrap();
+        assert_eq!(hotcall_v8::smi::value(value), Some(n), "Integer::new({n})");
+        assert_eq!(hotcall_v8::smi::value(computed), Some(n), "({n} * 3) / 3");
+    }
+    let scope = &mut v8::HandleScope::new(scope);
+    for source in [
+        "0.5",
+        "-0",
+        "2 ** 31",
+        "-(2 ** 31) - 1",
+        "NaN",
+        "1n",
+        "'1'",
+        "({})",
+        "undefined",
+        "null",
+        "true",
+        "[1]",
+    ] {
+        let code = v8::String::new(scope, source).unwrap();
+        let value = v8::Script::compile(scope, code, None)
+            .unwrap()
+            .run(scope)
+            .unwrap();
+        assert_eq!(hotcall_v8::smi::value(value), None, "{source} is not a Smi");
+    }
+}

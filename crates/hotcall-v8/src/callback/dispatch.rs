@@ -5,15 +5,13 @@ use std::cell::{RefCell, UnsafeCell};
 use std::ptr::NonNull;
 use std::rc::Rc;
 use std::sync::{Arc, Condvar, Mutex};
-use std::thread::ThreadId;
 
 use hotcall_abi::{NativeType, Signature};
 use hotcall_jit::callback::CallbackCall;
 
 use super::{Registry, WHAT};
-use crate::convert::{
-    arg_slot_to_js, callback_number_result, js_to_callback_result, ArgContext, Slot,
-};
+use crate::convert::{arg_slot_to_js, callback_number_result, js_to_callback_result, ArgContext};
+use crate::raw_v8;
 use crate::TaskSender;
 
 /// Everything the (thread-agnostic) dispatcher knows about one callback.
@@ -23,10 +21,8 @@ pub(super) struct Target {
     /// The callback's number (in messages and in the [`Registry`]).
     pub id: u64,
     pub sig: Signature,
-    /// How each parameter becomes a JS value (`sig.params`, pre-sorted).
-    params: Box<[ParamKind]>,
-    /// The thread that owns the isolate.
-    pub js_thread: ThreadId,
+    /// Some parameter is a struct (its conversion needs a rusty_v8 scope).
+    struct_params: bool,
     pub isolate: IsolatePtr,
     pub tasks: TaskSender,
     /// The JS function; emptied by `close()`.
@@ -41,36 +37,13 @@ impl Target {
         tasks: TaskSender,
         js: JsSlot,
     ) -> Target {
-        let params = sig.params.iter().map(ParamKind::of).collect();
         Target {
             id,
+            struct_params: sig.params.iter().any(|p| p.as_struct().is_some()),
             sig,
-            params,
-            js_thread: current_thread_id(),
             isolate,
             tasks,
             js,
-        }
-    }
-}
-
-/// The parameter types with a conversion of their own; everything else goes
-/// through `convert::arg_slot_to_js`.
-#[derive(Clone, Copy)]
-enum ParamKind {
-    I32,
-    U32,
-    F64,
-    Other,
-}
-
-impl ParamKind {
-    fn of(ty: &NativeType) -> ParamKind {
-        match ty {
-            NativeType::I32 => ParamKind::I32,
-            NativeType::U32 => ParamKind::U32,
-            NativeType::F64 => ParamKind::F64,
-            _ => ParamKind::Other,
         }
     }
 }
@@ -160,13 +133,6 @@ unsafe fn local_of<'a, T>(slot: NonNull<T>, _owner: &'a JsFunction) -> v8::Local
     unsafe { std::mem::transmute::<NonNull<T>, v8::Local<'a, T>>(slot) }
 }
 
-extern "C" {
-    /// rusty_v8's binding of `v8::Isolate::IsExecutionTerminating` (its
-    /// Rust wrapper goes through the thread-safe handle: an `Arc` clone and
-    /// a mutex per call).
-    fn v8__Isolate__IsExecutionTerminating(isolate: *const v8::Isolate) -> bool;
-}
-
 /// The isolate's address.
 pub(super) struct IsolatePtr(pub *mut v8::Isolate);
 
@@ -193,73 +159,95 @@ impl RawCall {
         CallbackCall {
             args: self.args,
             ret: self.ret,
+            // Tasks run on the JS thread.
+            on_creating_thread: true,
         }
     }
 }
 
 /// The dispatcher of every `UnsafeCallback` thunk.
 pub(super) fn dispatch(target: &Arc<Target>, call: &CallbackCall) {
-    if current_thread_id() == target.js_thread {
+    // `create` makes the `Callback` on the JS thread.
+    if call.on_creating_thread {
         call_on_js_thread(target, call);
     } else {
         call_from_other_thread(target, call);
     }
 }
 
-/// This thread's id, cached: `thread::current()` clones an `Arc` per call.
-pub(super) fn current_thread_id() -> ThreadId {
-    thread_local!(static ID: ThreadId = std::thread::current().id());
-    ID.with(|id| *id)
-}
-
 /// Arguments up to this count are passed to JS from a stack array.
 const INLINE_ARGS: usize = 16;
 
 /// Nested in a synchronous FFI call: enter V8 right here.
+///
+/// The hot path opens V8's scopes directly (`raw_v8`), converts scalar
+/// arguments and number results without a rusty_v8 scope, and only opens
+/// one (a `CallbackScope`) for struct arguments, results that are not
+/// plain numbers, and failures.
 fn call_on_js_thread(target: &Target, call: &CallbackCall) {
     // SAFETY: `dispatch` checked that this is the JS thread.
     let Some(js) = (unsafe { target.js.get() }) else {
         return closed_warning(target.id);
     };
-    // SAFETY: `js` is held until this function returns, so the global
-    // handle outlives every use of the `Local`; we are on its thread.
-    let context = unsafe { local_of(js.context_slot, &js) };
+    let mut handle_storage = raw_v8::HandleScopeStorage::uninit();
     // SAFETY: we are on the isolate's thread, and the isolate is alive: it
     // owns the registry that owns this callback's thunk (dropping the
-    // isolate frees the thunk, after which C may not call it). And this is
-    // the situation `CallbackScope` exists for: V8 called
-    // into native code (an FFI call's slow callback or fast trampoline) and
-    // that code called us; the new scope nests in it and is dropped before
-    // we return to it. The context is not entered: `Function::Call` makes
-    // it current for the call, and the conversions only need a context.
-    let scope = &mut unsafe { v8::CallbackScope::new(context) };
-    let scope = &mut v8::HandleScope::new(scope);
-    // SAFETY: the isolate is alive and entered on this thread (see above).
-    if unsafe { v8__Isolate__IsExecutionTerminating(target.isolate.0) } {
+    // isolate frees the thunk, after which C may not call it). V8 called
+    // into native code (an FFI call's slow callback or fast trampoline)
+    // and that code called us: the isolate is entered, and every scope
+    // opened below is closed before we return.
+    let handles = unsafe { raw_v8::Handles::open(&mut handle_storage, target.isolate.0) };
+    if handles.is_execution_terminating() {
         return;
     }
-    let scope = &mut v8::TryCatch::new(scope);
-    // SAFETY: as for `context`.
-    let function = unsafe { local_of(js.function_slot, &js) };
+    let mut catch_storage = raw_v8::TryCatchStorage::uninit();
+    // SAFETY: as above; `handles` is the innermost scope.
+    let mut catch = unsafe { raw_v8::Catch::open(&mut catch_storage, &handles) };
+    // SAFETY: `js` is held until this function returns, so the global
+    // handles outlive every use of these `Local`s; we are on their thread.
+    let (context, function) = unsafe {
+        (
+            local_of(js.context_slot, &js),
+            local_of(js.function_slot, &js),
+        )
+    };
     let from_fast_call = in_fast_api_call(target.isolate.0);
     let marker = from_fast_call.then(super::FastCallCallback::enter);
-    let outcome = call_js(scope, target, function, call);
+    let outcome = if target.struct_params {
+        // SAFETY: as for `handles`; the context is alive (held by `js`).
+        let scope = &mut unsafe { v8::CallbackScope::new(context) };
+        let scope = &mut v8::HandleScope::new(scope);
+        call_js(scope, target, function, call)
+    } else {
+        call_js_direct(&handles, target, context, function, call)
+    };
     drop(marker);
-    let exception = match outcome {
+    let invalid = match outcome {
         Outcome::Returned => return,
-        Outcome::Invalid(error) => Some(error),
-        Outcome::Threw => {
-            if !scope.can_continue() {
-                // Termination: let it unwind through the FFI call.
-                scope.rethrow();
-                return;
-            }
-            scope.exception()
+        Outcome::Invalid(message) => Some(message),
+        Outcome::Threw if !catch.can_continue() => {
+            // Termination: let it unwind through the FFI call.
+            catch.rethrow();
+            return;
         }
+        Outcome::Threw => None,
+    };
+    // Failures only from here: a rusty_v8 scope for the conversions.
+    // SAFETY: as for `handles`.
+    let scope = &mut unsafe { v8::CallbackScope::new(context) };
+    let scope = &mut v8::HandleScope::new(scope);
+    let exception = match invalid {
+        Some(message) => Some(type_error(scope, &message)),
+        None => catch.exception(),
     };
     if from_fast_call {
-        // SAFETY: as above, on the JS thread with the isolate alive.
-        return unsafe { fail_in_fast_call(scope, target, exception) };
+        let described = match (catch.stack_trace(context), exception) {
+            (Some(stack), _) if stack.is_string() => stack.to_rust_string_lossy(scope),
+            (_, Some(e)) => e.to_rust_string_lossy(scope),
+            _ => "(unknown exception)".to_owned(),
+        };
+        catch.reset();
+        return fail_in_fast_call(scope, target, &described);
     }
     if let (Some(exception), Some(registry)) = (
         exception,
@@ -271,6 +259,92 @@ fn call_on_js_thread(target: &Target, call: &CallbackCall) {
             super::PARKED.with(|p| p.set(p.get() + 1));
         }
     }
+}
+
+/// [`call_js`] without a rusty_v8 scope, for signatures without struct
+/// arguments.
+fn call_js_direct<'s>(
+    handles: &raw_v8::Handles<'s>,
+    target: &Target,
+    context: v8::Local<v8::Context>,
+    function: v8::Local<v8::Function>,
+    call: &CallbackCall,
+) -> Outcome {
+    let sig = &target.sig;
+    let recv = handles.undefined();
+    let mut inline = [recv; INLINE_ARGS];
+    let mut heap = Vec::new();
+    let args: &mut [v8::Local<v8::Value>] = if sig.params.len() <= INLINE_ARGS {
+        &mut inline[..sig.params.len()]
+    } else {
+        heap.resize(sig.params.len(), recv);
+        &mut heap
+    };
+    for (i, (arg, ty)) in args.iter_mut().zip(sig.params.iter()).enumerate() {
+        // SAFETY: the thunk passes one readable 8-byte slot per parameter;
+        // scalars sit in the low bytes of theirs.
+        let bits = unsafe { call.args.add(i).read() };
+        *arg = match handles.scalar(ty, bits) {
+            Some(value) => value,
+            None => unreachable!("struct parameters take call_js"),
+        };
+    }
+    let Some(value) = handles.call(function, context, recv, args) else {
+        return Outcome::Threw;
+    };
+    if store_number_result(&sig.result, value, call) {
+        return Outcome::Returned;
+    }
+    // Other results (bool, bigints, buffers for pointers, errors) convert
+    // in a rusty_v8 scope.
+    // SAFETY: as in `call_on_js_thread` (same thread, isolate entered).
+    let scope = &mut unsafe { v8::CallbackScope::new(context) };
+    let scope = &mut v8::HandleScope::new(scope);
+    store_result(scope, &sig.result, value, call)
+}
+
+/// Stores a void or plain number result; false if `value` needs
+/// [`store_result`].
+fn store_number_result(ty: &NativeType, value: v8::Local<v8::Value>, call: &CallbackCall) -> bool {
+    if *ty == NativeType::Void {
+        return true;
+    }
+    match callback_number_result(ty, value) {
+        Some(bits) => {
+            // SAFETY: the thunk's result buffer holds at least 8 bytes
+            // (`CallbackCall`); `bits` is the scalar, zero-extended (the
+            // thunk reads the type's width).
+            unsafe { call.ret.cast::<u64>().write_unaligned(bits) };
+            true
+        }
+        None => false,
+    }
+}
+
+/// Converts and stores any result.
+fn store_result(
+    scope: &mut v8::HandleScope,
+    ty: &NativeType,
+    value: v8::Local<v8::Value>,
+    call: &CallbackCall,
+) -> Outcome {
+    if store_number_result(ty, value, call) {
+        return Outcome::Returned;
+    }
+    match js_to_callback_result(scope, ty, value, &ArgContext::result(WHAT)) {
+        Ok(slot) => {
+            // SAFETY: as in `store_number_result`, and `slot` (with its
+            // backing store) is alive here.
+            unsafe { slot.write_result(ty, call.ret) };
+            Outcome::Returned
+        }
+        Err(message) => Outcome::Invalid(message),
+    }
+}
+
+fn type_error<'s>(scope: &mut v8::HandleScope<'s>, message: &str) -> v8::Local<'s, v8::Value> {
+    let message = v8::String::new(scope, message).unwrap_or_else(|| v8::String::empty(scope));
+    v8::Exception::type_error(scope, message)
 }
 
 /// `v8::internal::Internals::kIsolateFastCCallCallerFpOffset` of V8 12.8
@@ -319,18 +393,9 @@ fn fast_api_call_target(isolate: *mut v8::Isolate) -> usize {
 /// terminated (observable: later callbacks return 0 without running JS,
 /// and the termination unwinds from the fast call itself).
 ///
-/// # Safety
-/// On the JS thread, inside [`call_on_js_thread`]'s scopes.
-unsafe fn fail_in_fast_call(
-    scope: &mut v8::TryCatch<v8::HandleScope>,
-    target: &Target,
-    exception: Option<v8::Local<v8::Value>>,
-) {
-    let described = match (scope.stack_trace(), exception) {
-        (Some(stack), _) if stack.is_string() => stack.to_rust_string_lossy(scope),
-        (_, Some(e)) => e.to_rust_string_lossy(scope),
-        _ => "(unknown exception)".to_owned(),
-    };
+/// Runs on the JS thread, inside [`call_on_js_thread`]'s scopes, with the
+/// exception already described and reset.
+fn fail_in_fast_call(scope: &mut v8::HandleScope, target: &Target, described: &str) {
     let symbol = super::fast_symbol_name(fast_api_call_target(target.isolate.0))
         .map_or_else(|| "an FFI symbol".to_owned(), |n| format!("symbol \"{n}\""));
     eprintln!(
@@ -341,7 +406,6 @@ unsafe fn fail_in_fast_call(
         sig = target.sig,
     );
     let _ = std::io::Write::flush(&mut std::io::stderr());
-    scope.reset();
     scope.terminate_execution();
     // Make the termination pending now (a script's entry checks for it), so
     // that it is what V8 finds when the fast call returns.
@@ -399,7 +463,8 @@ fn run_task(scope: &mut v8::HandleScope, target: &Target, call: &CallbackCall) {
     // No TryCatch: an exception leaves the task like any uncaught error of
     // an event-loop task and reaches the embedder's handler.
     match call_js(scope, target, function, call) {
-        Outcome::Invalid(error) => {
+        Outcome::Invalid(message) => {
+            let error = type_error(scope, &message);
             scope.throw_exception(error);
         }
         // The promise reactions the callback scheduled run before the
@@ -416,23 +481,25 @@ fn closed_warning(id: u64) {
     );
 }
 
-enum Outcome<'s> {
+enum Outcome {
     /// The result (if any) is in the result buffer.
     Returned,
     /// The function threw; the exception is pending in the scope.
     Threw,
     /// The function returned something that does not convert to the
-    /// result type: this `TypeError` is to be treated as thrown.
-    Invalid(v8::Local<'s, v8::Value>),
+    /// result type: a `TypeError` with this message is to be treated as
+    /// thrown.
+    Invalid(String),
 }
 
-/// Converts the arguments, calls `function`, stores its result.
-fn call_js<'s>(
-    scope: &mut v8::HandleScope<'s>,
+/// Converts the arguments, calls `function`, stores its result (any
+/// signature, in a rusty_v8 scope).
+fn call_js(
+    scope: &mut v8::HandleScope,
     target: &Target,
     function: v8::Local<v8::Function>,
     call: &CallbackCall,
-) -> Outcome<'s> {
+) -> Outcome {
     let sig = &target.sig;
     let recv: v8::Local<v8::Value> = v8::undefined(scope).into();
     let mut inline = [recv; INLINE_ARGS];
@@ -443,45 +510,14 @@ fn call_js<'s>(
         heap.resize(sig.params.len(), recv);
         &mut heap
     };
-    for (i, (arg, kind)) in args.iter_mut().zip(target.params.iter()).enumerate() {
-        // SAFETY: the thunk passes one readable 8-byte slot per parameter.
-        let slot = unsafe { call.args.add(i) };
-        *arg = match kind {
-            // SAFETY (the three reads): as above; scalars sit in the low
-            // bytes of their slot.
-            ParamKind::I32 => v8::Integer::new(scope, unsafe { slot.read() } as i32).into(),
-            ParamKind::U32 => {
-                v8::Integer::new_from_unsigned(scope, unsafe { slot.read() } as u32).into()
-            }
-            ParamKind::F64 => v8::Number::new(scope, f64::from_bits(unsafe { slot.read() })).into(),
-            // SAFETY: a struct slot holds the address of the struct's
-            // bytes, live for the whole call.
-            ParamKind::Other => unsafe { arg_slot_to_js(scope, &sig.params[i], slot) },
-        };
+    for (i, (arg, ty)) in args.iter_mut().zip(sig.params.iter()).enumerate() {
+        // SAFETY: the thunk passes one readable 8-byte slot per parameter; a
+        // struct slot holds the address of the struct's bytes, live for the
+        // whole call.
+        *arg = unsafe { arg_slot_to_js(scope, ty, call.args.add(i)) };
     }
     let Some(value) = function.call(scope, recv, args) else {
         return Outcome::Threw;
     };
-    if sig.result == NativeType::Void {
-        return Outcome::Returned;
-    }
-    if let Some(bits) = callback_number_result(&sig.result, value) {
-        // SAFETY: as below; a scalar result of at most 8 bytes.
-        unsafe { Slot::scalar(bits).write_result(&sig.result, call.ret) };
-        return Outcome::Returned;
-    }
-    match js_to_callback_result(scope, &sig.result, value, &ArgContext::result(WHAT)) {
-        Ok(slot) => {
-            // SAFETY: the thunk's result buffer holds
-            // `result_buffer_size(result)` >= `result.size()` bytes, and
-            // `slot` (with its backing store) is alive here.
-            unsafe { slot.write_result(&sig.result, call.ret) };
-            Outcome::Returned
-        }
-        Err(message) => {
-            let message =
-                v8::String::new(scope, &message).unwrap_or_else(|| v8::String::empty(scope));
-            Outcome::Invalid(v8::Exception::type_error(scope, message))
-        }
-    }
+    store_result(scope, &sig.result, value, call)
 }
