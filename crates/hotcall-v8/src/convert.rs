@@ -184,6 +184,58 @@ pub fn js_to_slot(
     }
 }
 
+/// [`js_to_slot`] without a scope, for every type but buffers and structs:
+/// the same bits when `value` converts without calling into V8 for more
+/// than type checks. `None` (for those types, a wrong value, or an integer
+/// that is not a Smi) sends the call to `js_to_slot`, which also words the
+/// error.
+pub fn scalar_arg_bits(ty: &NativeType, value: v8::Local<v8::Value>) -> Option<u64> {
+    use NativeType::*;
+    match ty {
+        Void => Some(0),
+        Bool => v8::Local::<v8::Boolean>::try_from(value)
+            .ok()
+            .map(|b| b.is_true() as u64),
+        U8 | I8 | U16 | I16 | U32 | I32 => {
+            crate::smi::value(value).map(|n| truncate(ty, n as u32 as u64))
+        }
+        U64 | I64 | USize | ISize => int64_bits(value, ty.is_signed()),
+        F32 => number(value).map(|n| (n as f32).to_bits() as u64),
+        F64 => number(value).map(f64::to_bits),
+        Pointer | Function => pointer_bits(value),
+        Buffer | Struct(_) => None,
+    }
+}
+
+/// Sets a function's return value to the scalar result `bits` (the low
+/// `ty.size()` bytes) exactly as [`scalar_to_js`] converts it, without a
+/// scope: V8's return-value setters take plain numbers. False for a struct
+/// or a 64-bit value that needs a bigint (the caller then converts in a
+/// scope).
+pub fn set_scalar_return(rv: &mut v8::ReturnValue, ty: &NativeType, bits: u64) -> bool {
+    use NativeType::*;
+    match ty {
+        Void => rv.set_undefined(),
+        Bool => rv.set_bool(bits as u8 != 0),
+        U8 => rv.set_uint32(bits as u8 as u32),
+        I8 => rv.set_int32(bits as i8 as i32),
+        U16 => rv.set_uint32(bits as u16 as u32),
+        I16 => rv.set_int32(bits as i16 as i32),
+        U32 => rv.set_uint32(bits as u32),
+        I32 => rv.set_int32(bits as i32),
+        F32 => rv.set_double(f32::from_bits(bits as u32) as f64),
+        F64 => rv.set_double(f64::from_bits(bits)),
+        U64 | USize | Pointer | Buffer | Function if bits <= MAX_SAFE_INTEGER => {
+            rv.set_double(bits as f64)
+        }
+        I64 | ISize if (bits as i64).unsigned_abs() <= MAX_SAFE_INTEGER => {
+            rv.set_double(bits as i64 as f64)
+        }
+        _ => return false,
+    }
+    true
+}
+
 /// Converts what a JS callback returned to its C result of type `ty`, the
 /// way Deno 1.30 converts callback results: `undefined` and `null` are 0;
 /// numbers are coerced to the integer type (ToInt32/ToUint32 for 32 bits

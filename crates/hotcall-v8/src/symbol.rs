@@ -11,7 +11,9 @@ use hotcall_abi::Signature;
 use hotcall_jit::abi::result_buffer_size;
 use hotcall_jit::InvokerFn;
 
-use crate::convert::{js_to_slot, slot_to_js, ArgContext, Slot};
+use crate::convert::{
+    js_to_slot, scalar_arg_bits, scalar_to_js, set_scalar_return, slot_to_js, ArgContext, Slot,
+};
 use crate::errors::{throw, Throw};
 use crate::fast::{c_function_info, is_int64_param};
 use crate::state::FfiState;
@@ -145,7 +147,7 @@ pub fn new_functions<'s>(
     }
     let data = v8::External::new(scope, cell as *mut c_void);
     let build = |scope: &mut v8::HandleScope<'s>, repr: Option<Int64Representation>| {
-        let builder = v8::FunctionTemplate::builder(slow_call)
+        let builder = v8::FunctionTemplate::builder_raw(slow_call)
             .data(data.into())
             .length(arity);
         let template = match (spec.trampoline, repr) {
@@ -195,7 +197,7 @@ pub fn new_collectable_function<'s>(
     let cell = Rc::new(SymbolCell::default());
     cell.set(Some(data));
     let external = v8::External::new(scope, Rc::as_ptr(&cell) as *mut c_void);
-    let function = v8::Function::builder(slow_call)
+    let function = v8::Function::builder_raw(slow_call)
         .data(external.into())
         .length(arity)
         .build(scope)?;
@@ -225,27 +227,99 @@ fn symbol_data(args: &v8::FunctionCallbackArguments) -> Option<Rc<SymbolData>> {
     unsafe { &*(external.value() as *const SymbolCell) }.get()
 }
 
-/// The slow callback of every symbol function.
-fn slow_call<'s>(
-    scope: &mut v8::HandleScope<'s>,
-    args: v8::FunctionCallbackArguments<'s>,
-    mut rv: v8::ReturnValue,
-) {
+/// The slow callback of every symbol function, as V8 calls it: calls with
+/// scalar arguments and result ([`scalar_call`]) run without a rusty_v8
+/// scope; everything else opens one and takes [`call`].
+extern "C" fn slow_call(info: *const v8::FunctionCallbackInfo) {
+    // SAFETY: V8 passes a valid info that lives until this callback returns.
+    let info = unsafe { &*info };
+    let args = v8::FunctionCallbackArguments::from_function_callback_info(info);
+    let data = symbol_data(&args);
+    if let Some(data) = &data {
+        // SAFETY: the state outlives the symbol data (see `SymbolData::state`).
+        unsafe { &*data.state }.count_slow_call();
+        if scalar_call(info, data, &args) {
+            return;
+        }
+    }
+    // SAFETY: what `CallbackScope` exists for: V8 called a function
+    // callback, and the scope is dropped before it returns.
+    let scope = &mut unsafe { v8::CallbackScope::new(info) };
+    let mut rv = v8::ReturnValue::from_function_callback_info(info);
     // The wrappers check `closed` first; only a function kept past its
     // library's `close()` gets here without a symbol.
-    let Some(data) = symbol_data(&args) else {
+    let Some(data) = data else {
         return throw(
             scope,
             Throw::Error("FFI symbol called after its library was closed".to_owned()),
         );
     };
-    // SAFETY: the state outlives the symbol data (see `SymbolData::state`).
-    unsafe { &*data.state }.count_slow_call();
     match call(scope, &data, &args) {
         Ok(Some(value)) => rv.set(value),
         Ok(None) => rv.set_undefined(),
         Err(t) => throw(scope, t),
     }
+}
+
+/// A synchronous call whose arguments convert by [`scalar_arg_bits`] and
+/// whose result is a scalar, with no scope. Returns false, before anything
+/// ran, when the call needs [`call`] (a closed library, too few arguments,
+/// buffers, structs, a value that needs V8 to convert, a failed compile:
+/// `call` then does it all again and words the error).
+fn scalar_call(
+    info: &v8::FunctionCallbackInfo,
+    data: &SymbolData,
+    args: &v8::FunctionCallbackArguments,
+) -> bool {
+    let sig = &data.sig;
+    let n = sig.params.len();
+    if data.nonblocking
+        || n > INLINE_WORDS
+        || (args.length() as usize) < n
+        || sig.result.as_struct().is_some()
+        || ensure_open(data).is_err()
+    {
+        return false;
+    }
+    let mut bits = [0u64; INLINE_WORDS];
+    for (i, (word, ty)) in bits.iter_mut().zip(&sig.params).enumerate() {
+        match scalar_arg_bits(ty, args.get(i as i32)) {
+            Some(b) => *word = b,
+            None => return false,
+        }
+    }
+    let Ok(invoker) = data.invoker() else {
+        return false;
+    };
+    // As in `call`: a callback may close the library meanwhile.
+    let _active = data.lib.as_deref().map(ActiveCall::enter);
+    let mut ret = 0u64;
+    // SAFETY: as in `call`; no argument points at JS memory, and a scalar
+    // result fits the 8-byte `ret` (`result_buffer_size` of a scalar).
+    unsafe { invoker(data.target, bits.as_ptr(), (&mut ret as *mut u64).cast()) };
+    let mut rv = v8::ReturnValue::from_function_callback_info(info);
+    if crate::callback::may_have_pending_exception() {
+        // SAFETY: as in `slow_call`.
+        let scope = &mut unsafe { v8::CallbackScope::new(info) };
+        if crate::callback::rethrow_pending_exception(scope) {
+            return true;
+        }
+    }
+    if !data.out_slot.is_null() {
+        // SAFETY: `out_slot` is an 8-byte cell of the library's out buffer,
+        // which lives as long as the symbol's data.
+        unsafe { data.out_slot.cast::<u64>().write_unaligned(ret) };
+        rv.set_undefined();
+        return true;
+    }
+    if !set_scalar_return(&mut rv, &sig.result, ret) {
+        // A 64-bit result beyond 2^53: a bigint, made in a scope.
+        // SAFETY: as in `slow_call`.
+        let scope = &mut unsafe { v8::CallbackScope::new(info) };
+        let value = scalar_to_js(scope, &sig.result, ret);
+        rv.set(value);
+    }
+    true
 }
 
 /// A `TypeError` unless the call has at least the symbol's arity (extra

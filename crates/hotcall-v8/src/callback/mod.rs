@@ -107,6 +107,13 @@ thread_local! {
     pub(crate) static PARKED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
+/// False when no isolate of this thread has a parked exception, so
+/// [`take_pending_exception`] would return `None` (one thread-local read,
+/// no scope needed).
+pub fn may_have_pending_exception() -> bool {
+    PARKED.with(|p| p.get()) != 0
+}
+
 /// [`take_pending_exception`] and throw it; true if there was one (the
 /// caller then returns without setting a result).
 pub fn rethrow_pending_exception(scope: &mut v8::HandleScope<'_, ()>) -> bool {
