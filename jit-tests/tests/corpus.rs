@@ -65,15 +65,18 @@ fn check_ret(sig: &Signature, ty: &NativeType, ret: &[u8], expected: Option<&Val
             format!("{sig}: result {got:?}, expected {want:?}")
         })?;
     }
-    if ty.as_struct().is_none() {
-        let tail = &ret[ty.size()..];
-        ensure(tail.iter().all(|&b| b == JUNK), || {
-            format!(
-                "{sig}: result buffer written past the {}-byte {ty}: {ret:02x?}",
-                ty.size()
-            )
-        })?;
-    }
+    // Invokers store a scalar result as a whole 8-byte word (only its low
+    // `ty.size()` bytes are meaningful, see `invoker_shape`) and `void` as
+    // nothing; nothing may be written past that.
+    let written = match ty {
+        NativeType::Void => 0,
+        NativeType::Struct(_) => ret.len(),
+        _ => 8,
+    };
+    let tail = &ret[written.min(ret.len())..];
+    ensure(tail.iter().all(|&b| b == JUNK), || {
+        format!("{sig}: result buffer written past {written} bytes for {ty}: {ret:02x?}")
+    })?;
     Ok(())
 }
 

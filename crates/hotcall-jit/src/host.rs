@@ -16,6 +16,7 @@ use cranelift_module::{FuncId, Linkage};
 use hotcall_abi::Signature;
 
 use crate::generate::{define_stub, Contexts, StubKind, StubRequest};
+use crate::stubs::invoker::invoker_shape;
 use crate::target::Target;
 use crate::templates::{SymbolTable, Templates, TrampolineRequest};
 use crate::{CodeRef, FastResult, JitError};
@@ -92,9 +93,12 @@ impl Jit {
     }
 
     /// The invoker for `sig`, compiled on first use and cached for the
-    /// lifetime of this `Jit` (one per signature, shared by all symbols).
+    /// lifetime of this `Jit` (one per [`invoker_shape`], shared by all
+    /// symbols of that shape).
     pub fn invoker(&mut self, sig: &Signature) -> Result<InvokerFn, JitError> {
-        if let Some(&f) = self.invokers.get(sig) {
+        // Signatures of one shape share an invoker (`invoker_shape`).
+        let shape = invoker_shape(self.target.flavor(), sig);
+        if let Some(&f) = self.invokers.get(&shape) {
             return Ok(f);
         }
         let name = format!("invoker{}", self.invokers.len());
@@ -116,7 +120,7 @@ impl Jit {
         // SAFETY: the function was generated with exactly the `InvokerFn`
         // signature in the host C calling convention.
         let f = unsafe { std::mem::transmute::<*const u8, InvokerFn>(ptr) };
-        self.invokers.insert(sig.clone(), f);
+        self.invokers.insert(shape, f);
         Ok(f)
     }
 

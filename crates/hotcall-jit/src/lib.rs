@@ -29,7 +29,7 @@ use std::fmt;
 pub use generate::{StubKind, StubRequest};
 pub use host::{DispatcherFn, InvokerFn, Jit, StubSet};
 pub use stubs::fast::{v8_signature, TYPED_ARRAY_DATA_OFFSET};
-pub use stubs::invoker::SLOT_SIZE;
+pub use stubs::invoker::{invoker_shape, SLOT_SIZE};
 pub use stubs::tail::is_tail_jump;
 pub use target::{AbiFlavor, Target, SUPPORTED_TRIPLES};
 

@@ -83,3 +83,34 @@ fn callback_thunk_dispatches() {
     assert_eq!(f(-3, 42.0), -3000 + 42);
     cb.close();
 }
+
+#[test]
+fn invokers_are_shared_by_shape_and_kept_apart_otherwise() {
+    use hotcall_jit::{invoker_shape, AbiFlavor};
+    let mut jit = Jit::new().unwrap();
+    let mut inv =
+        |params: Vec<T>, result: T| jit.invoker(&Signature::new(params, result)).unwrap() as usize;
+    // 32/64-bit integers and pointer kinds, f32/f64, any scalar result.
+    let shared = inv(vec![T::I32, T::Pointer, T::F32], T::U8);
+    assert_eq!(shared, inv(vec![T::U64, T::Buffer, T::F64], T::I64));
+    assert_eq!(shared, inv(vec![T::USize, T::Function, T::F32], T::Bool));
+    assert_ne!(shared, inv(vec![T::USize, T::Function, T::F32], T::F32));
+    // Narrow integers keep their own extension; void stores nothing.
+    assert_ne!(shared, inv(vec![T::U8, T::Pointer, T::F32], T::U8));
+    assert_ne!(shared, inv(vec![T::I16, T::Pointer, T::F32], T::U8));
+    assert_ne!(shared, inv(vec![T::I32, T::Pointer, T::F32], T::Void));
+    // Apple arm64 packs stack arguments by size: only register-only
+    // signatures merge their parameters there.
+    let ints = |n| Signature::new(vec![T::U32; n], T::I32);
+    let apple = |s: &Signature| invoker_shape(AbiFlavor::AppleArm64, s);
+    assert_eq!(apple(&ints(8)).params, vec![T::I64; 8]);
+    assert_eq!(apple(&ints(9)).params, vec![T::U32; 9]);
+    assert_eq!(
+        invoker_shape(AbiFlavor::Aapcs64, &ints(9)).params,
+        vec![T::I64; 9]
+    );
+    assert_eq!(
+        invoker_shape(AbiFlavor::Win64, &ints(9)).params,
+        vec![T::I64; 9]
+    );
+}

@@ -192,6 +192,13 @@ impl Part {
             Part::Thunk => 'T',
         }
     }
+
+    /// An invoker writes this part's result buffer (the thunk part is
+    /// called through an invoker of `hc_rs_<i>_call`); it stores a
+    /// scalar's whole register (`invoker_shape`).
+    fn result_by_invoker(self) -> bool {
+        matches!(self, Part::Invoker | Part::Thunk)
+    }
 }
 
 /// What the driver reads for one check.
@@ -522,7 +529,8 @@ fn scalar_leaves(value: &Value) -> Vec<u64> {
 
 /// The result buffer checks: a struct leaf by leaf at natural width (never
 /// padding); a scalar (of the caller's type `ty`) as the whole first word,
-/// so bytes written past its width show; void as the untouched first word.
+/// so bytes written past its width show (an invoker's at its width: it
+/// stores the whole register); void as the untouched first word.
 fn result_checks(
     out: &mut Vec<Check>,
     part: Part,
@@ -543,6 +551,12 @@ fn result_checks(
                     mask(leaf, size),
                 );
             }
+        }
+        // Only the type's width of an invoker's stored register is its value.
+        (None, Some(v)) if part.result_by_invoker() => {
+            let size = ty.size();
+            let value = mask(scalar_leaves(v)[0], size);
+            push(out, part, i, "r", Read::Ret { off: 0, size }, value);
         }
         (None, Some(v)) => {
             let word = with_junk_above(scalar_leaves(v)[0], ty.size());
