@@ -11,7 +11,7 @@ import { dlopen, FFIType, JSCallback, ptr } from "bun:ffi";
 
 // ---------------------------------------------------------------- harness
 
-import { CLOCK, createBench, now, options } from "./harness.mjs";
+import { CLOCK, createBench, now, options, SIGS25 } from "./harness.mjs";
 
 const { lib: LIB, scale: SCALE, runtime: RUNTIME, only } = options(process.argv.slice(2), "bun_bench.ts", "bun");
 const { bench, summary } = createBench({ scale: SCALE, only });
@@ -33,35 +33,8 @@ const lib = dlopen(LIB, {
   call_cb: { args: [T.function, T.i32], returns: T.i32 },
 });
 
-// 25 mixed signatures (see bench_lib.c and ffi_bench.ts), in Deno type
-// names mapped to bun:ffi types: buffer -> ptr (TypedArray accepted).
-const SIGS25: [string, string[], string][] = [
-  ["s01", [], "void"],
-  ["s02", ["u8"], "u8"],
-  ["s03", ["i8", "i16"], "i32"],
-  ["s04", ["u16", "u32"], "u32"],
-  ["s05", ["i32", "i32", "i32"], "i32"],
-  ["s06", ["u64"], "u64"],
-  ["s07", ["i64", "i64"], "i64"],
-  ["s08", ["f32"], "f32"],
-  ["s09", ["f64", "f64", "f64"], "f64"],
-  ["s10", ["f32", "f64"], "f64"],
-  ["s11", ["pointer"], "pointer"],
-  ["s12", ["buffer", "u32"], "u32"],
-  ["s13", ["bool"], "bool"],
-  ["s14", ["pointer", "u64"], "void"],
-  ["s15", ["function"], "i32"],
-  ["s16", ["u8", "u16", "u32", "u64"], "u64"],
-  ["s17", ["i8", "i16", "i32", "i64"], "i64"],
-  ["s18", ["f64", "i32", "f64", "i32"], "f64"],
-  ["s19", ["u32", "u32", "u32", "u32", "u32", "u32"], "u32"],
-  ["s20", ["f64", "f64", "f64", "f64", "f64", "f64", "f64", "f64"], "f64"],
-  ["s21", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], "i32"],
-  ["s22", ["pointer", "pointer", "u32"], "i32"],
-  ["s23", ["buffer", "buffer"], "void"],
-  ["s24", ["u32", "f32", "u8", "f64", "i64", "bool", "pointer", "i16", "u64", "f32"], "f64"],
-  ["s25", [], "pointer"],
-];
+// The dlopen benchmark's signatures (harness.mjs SIGS25) mapped to bun:ffi
+// types: buffer -> ptr (TypedArray accepted).
 const BUN_TYPE: Record<string, any> = {
   void: T.void, bool: T.bool, u8: T.u8, i8: T.i8, u16: T.u16, i16: T.i16, u32: T.u32, i32: T.i32,
   u64: T.u64, i64: T.i64, f32: T.f32, f64: T.f64, pointer: T.ptr, buffer: T.ptr, function: T.function,

@@ -14,7 +14,7 @@
 
 // ---------------------------------------------------------------- harness
 
-import { CLOCK, createBench, now, options } from "./harness.mjs";
+import { CLOCK, createBench, now, options, SIGS25 } from "./harness.mjs";
 
 // hotcall also provides Deno.version, so tell the two apart by the binary.
 const defaultRuntime = /hotcall[^/\\]*$/.test(String(Deno.execPath?.() ?? "")) ? "hotcall" : "deno";
@@ -41,34 +41,7 @@ const lib = Deno.dlopen(LIB, {
   nb_add: { parameters: ["u32", "u32"], result: "u32", nonblocking: true },
 } as const);
 
-// 25 mixed signatures (see bench_lib.c) for the dlopen benchmark.
-const SIGS25: [string, string[], string][] = [
-  ["s01", [], "void"],
-  ["s02", ["u8"], "u8"],
-  ["s03", ["i8", "i16"], "i32"],
-  ["s04", ["u16", "u32"], "u32"],
-  ["s05", ["i32", "i32", "i32"], "i32"],
-  ["s06", ["u64"], "u64"],
-  ["s07", ["i64", "i64"], "i64"],
-  ["s08", ["f32"], "f32"],
-  ["s09", ["f64", "f64", "f64"], "f64"],
-  ["s10", ["f32", "f64"], "f64"],
-  ["s11", ["pointer"], "pointer"],
-  ["s12", ["buffer", "u32"], "u32"],
-  ["s13", ["bool"], "bool"],
-  ["s14", ["pointer", "u64"], "void"],
-  ["s15", ["function"], "i32"],
-  ["s16", ["u8", "u16", "u32", "u64"], "u64"],
-  ["s17", ["i8", "i16", "i32", "i64"], "i64"],
-  ["s18", ["f64", "i32", "f64", "i32"], "f64"],
-  ["s19", ["u32", "u32", "u32", "u32", "u32", "u32"], "u32"],
-  ["s20", ["f64", "f64", "f64", "f64", "f64", "f64", "f64", "f64"], "f64"],
-  ["s21", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], "i32"],
-  ["s22", ["pointer", "pointer", "u32"], "i32"],
-  ["s23", ["buffer", "buffer"], "void"],
-  ["s24", ["u32", "f32", "u8", "f64", "i64", "bool", "pointer", "i16", "u64", "f32"], "f64"],
-  ["s25", [], "pointer"],
-];
+// The dlopen benchmark's declaration (harness.mjs SIGS25).
 const DEFS25: Record<string, any> = {};
 for (const [name, parameters, result] of SIGS25) DEFS25[name] = { parameters, result };
 const DEFS1 = { add_u32: { parameters: ["u32", "u32"], result: "u32" } };

@@ -1,6 +1,7 @@
 // The timing harness shared by ffi_bench.ts (Deno FFI API), bun_bench.ts
-// (bun:ffi) and node_bench.mjs (koffi): command-line options, warm-up,
-// timed batches, the median, and the final JSON line. Plain JavaScript so
+// (bun:ffi), node_bench.mjs (koffi) and the cold_dlopen scripts:
+// command-line options, warm-up, timed batches, the median, the final JSON
+// line, and the dlopen benchmark's signatures. Plain JavaScript so
 // that Deno, hotcall, Bun and Node all import it unchanged.
 
 const hasPerf = typeof performance === "object" && performance !== null &&
@@ -9,6 +10,36 @@ const hasPerf = typeof performance === "object" && performance !== null &&
 // SAMPLE_MS (>= 100 ms), so the fallback's error stays around 1 %.
 export const now = hasPerf ? () => performance.now() : () => Date.now();
 export const CLOCK = hasPerf ? "performance.now" : "Date.now";
+
+// The dlopen benchmark's 25 mixed signatures (bench_lib.c's s01..s25), in
+// Deno type names; each script maps them to its runtime's types.
+export const SIGS25 = [
+  ["s01", [], "void"],
+  ["s02", ["u8"], "u8"],
+  ["s03", ["i8", "i16"], "i32"],
+  ["s04", ["u16", "u32"], "u32"],
+  ["s05", ["i32", "i32", "i32"], "i32"],
+  ["s06", ["u64"], "u64"],
+  ["s07", ["i64", "i64"], "i64"],
+  ["s08", ["f32"], "f32"],
+  ["s09", ["f64", "f64", "f64"], "f64"],
+  ["s10", ["f32", "f64"], "f64"],
+  ["s11", ["pointer"], "pointer"],
+  ["s12", ["buffer", "u32"], "u32"],
+  ["s13", ["bool"], "bool"],
+  ["s14", ["pointer", "u64"], "void"],
+  ["s15", ["function"], "i32"],
+  ["s16", ["u8", "u16", "u32", "u64"], "u64"],
+  ["s17", ["i8", "i16", "i32", "i64"], "i64"],
+  ["s18", ["f64", "i32", "f64", "i32"], "f64"],
+  ["s19", ["u32", "u32", "u32", "u32", "u32", "u32"], "u32"],
+  ["s20", ["f64", "f64", "f64", "f64", "f64", "f64", "f64", "f64"], "f64"],
+  ["s21", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], "i32"],
+  ["s22", ["pointer", "pointer", "u32"], "i32"],
+  ["s23", ["buffer", "buffer"], "void"],
+  ["s24", ["u32", "f32", "u8", "f64", "i64", "bool", "pointer", "i16", "u64", "f32"], "f64"],
+  ["s25", [], "pointer"],
+];
 
 /**
  * Parses `LIB [--runtime=NAME] [--scale=X] [--only=a,b] [--other=...]`.

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 
 // ---------------------------------------------------------------- harness
 
-import { CLOCK, createBench, now, options } from "./harness.mjs";
+import { CLOCK, createBench, now, options, SIGS25 } from "./harness.mjs";
 
 const { lib: LIB, scale: SCALE, runtime: RUNTIME, only, opt } = options(process.argv.slice(2), "node_bench.mjs", "node");
 const { bench, summary } = createBench({ scale: SCALE, only });
@@ -38,35 +38,7 @@ const nb_add_fn = lib.func("nb_add", "uint32_t", ["uint32_t", "uint32_t"]);
 const nb_add = (a, b) => new Promise((resolve, reject) =>
   nb_add_fn.async(a, b, (err, res) => (err ? reject(err) : resolve(res))));
 
-// 25 mixed signatures (see bench_lib.c and ffi_bench.ts), in Deno type
-// names mapped to C type names for koffi.
-const SIGS25 = [
-  ["s01", [], "void"],
-  ["s02", ["u8"], "u8"],
-  ["s03", ["i8", "i16"], "i32"],
-  ["s04", ["u16", "u32"], "u32"],
-  ["s05", ["i32", "i32", "i32"], "i32"],
-  ["s06", ["u64"], "u64"],
-  ["s07", ["i64", "i64"], "i64"],
-  ["s08", ["f32"], "f32"],
-  ["s09", ["f64", "f64", "f64"], "f64"],
-  ["s10", ["f32", "f64"], "f64"],
-  ["s11", ["pointer"], "pointer"],
-  ["s12", ["buffer", "u32"], "u32"],
-  ["s13", ["bool"], "bool"],
-  ["s14", ["pointer", "u64"], "void"],
-  ["s15", ["function"], "i32"],
-  ["s16", ["u8", "u16", "u32", "u64"], "u64"],
-  ["s17", ["i8", "i16", "i32", "i64"], "i64"],
-  ["s18", ["f64", "i32", "f64", "i32"], "f64"],
-  ["s19", ["u32", "u32", "u32", "u32", "u32", "u32"], "u32"],
-  ["s20", ["f64", "f64", "f64", "f64", "f64", "f64", "f64", "f64"], "f64"],
-  ["s21", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], "i32"],
-  ["s22", ["pointer", "pointer", "u32"], "i32"],
-  ["s23", ["buffer", "buffer"], "void"],
-  ["s24", ["u32", "f32", "u8", "f64", "i64", "bool", "pointer", "i16", "u64", "f32"], "f64"],
-  ["s25", [], "pointer"],
-];
+// The 25 mixed signatures (harness.mjs SIGS25) in C type names for koffi.
 const C_TYPE = {
   void: "void", bool: "bool", u8: "uint8_t", i8: "int8_t", u16: "uint16_t", i16: "int16_t",
   u32: "uint32_t", i32: "int32_t", u64: "uint64_t", i64: "int64_t", f32: "float", f64: "double",
