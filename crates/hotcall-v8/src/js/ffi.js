@@ -122,10 +122,11 @@
     const body = (fn) => RESULT_CODE[kind].replaceAll("CALL", `${fn}(${args})`);
     const bigintCall = wide.length === 0 ? "" :
       `if (${wide.map((i) => `typeof a${i} === "bigint"`).join(" || ")}) { ${body("bigint")} }`;
+    // The factory copies its arguments into immutable bindings: once the
+    // wrapper is inlined into an optimized caller, V8 folds them to
+    // constants, sees `native` as a known API function and emits the fast
+    // call. (No comments inside the template: V8 scans every copy.)
     return `((native_, bigint_, lib_, name_, slot_, i32_, u32_, i64_, u64_) => {
-        // Immutable bindings: once the wrapper is inlined into an
-        // optimized caller, V8 folds them to constants, sees \`native\`
-        // as a known API function and emits the fast call.
         const native = native_, bigint = bigint_, lib = lib_, name = name_, slot = slot_;
         const i32 = i32_, u32 = u32_, i64 = i64_, u64 = u64_;
         const at = slot * 2;
