@@ -341,32 +341,25 @@ fn number(value: v8::Local<v8::Value>) -> Option<f64> {
 /// A 64-bit integer from a number (truncated toward zero, wrapping like a
 /// C cast through int64) or a bigint (wrapped to 64 bits).
 fn int64_bits(value: v8::Local<v8::Value>, signed: bool) -> Option<u64> {
-    if let Some(i) = crate::smi::value(value) {
-        // What the number path below gives for an int32 value.
-        return Some(i as i64 as u64);
-    }
-    if let Ok(big) = v8::Local::<v8::BigInt>::try_from(value) {
-        return Some(if signed {
-            big.i64_value().0 as u64
+    // Numbers first (the common case; a Smi needs no call into V8).
+    if let Some(n) = number(value) {
+        return Some(if n < 0.0 || signed {
+            n as i64 as u64
         } else {
-            big.u64_value().0
+            n as u64
         });
     }
-    let n = number(value)?;
-    Some(if n < 0.0 || signed {
-        n as i64 as u64
+    let big = v8::Local::<v8::BigInt>::try_from(value).ok()?;
+    Some(if signed {
+        big.i64_value().0 as u64
     } else {
-        n as u64
+        big.u64_value().0
     })
 }
 
 /// A pointer from a number, bigint or null.
 fn pointer_bits(value: v8::Local<v8::Value>) -> Option<u64> {
-    if value.is_null() {
-        Some(0)
-    } else {
-        int64_bits(value, false)
-    }
+    int64_bits(value, false).or_else(|| value.is_null().then_some(0))
 }
 
 /// The bytes of a TypedArray, DataView or ArrayBuffer: (address, length,

@@ -382,8 +382,9 @@ impl Drop for ActiveCall<'_> {
     fn drop(&mut self) {
         let left = self.0.active_calls.get() - 1;
         self.0.active_calls.set(left);
-        if left == 0 {
-            // Unloads here if `close()` ran during the call.
+        // Unloads here if `close()` ran during the call (no borrow when
+        // the library is open: the common case).
+        if left == 0 && self.0.closed.get() {
             drop(self.0.deferred_unload.borrow_mut().take());
         }
     }
