@@ -6,7 +6,7 @@
 // (Bun: cold_dlopen_bun.ts.) Prints one line of microseconds; run it a few
 // times, each in a new process (docs/benchmarks.md, "Cold dlopen").
 
-import { now, SIGS25 } from "./harness.mjs";
+import { coldOpens, SIGS25 } from "./harness.mjs";
 
 const LIB = Deno.args[0];
 const defs: Record<string, any> = {};
@@ -19,19 +19,4 @@ const FN = (Deno.UnsafePointer as any).create?.(1n) ?? 1;
 const argFor = (t: string) =>
   t === "bool" ? true : t === "buffer" ? buf : t === "u64" || t === "i64" ? 1n :
   t === "pointer" ? null : t === "function" ? FN : 1;
-
-const t0 = now();
-const lib = Deno.dlopen(LIB, defs);
-const t1 = now();
-// Two loops, not one helper: a shared call site would see both libraries.
-for (const [name, params] of SIGS25) lib.symbols[name](...params.map(argFor));
-const t2 = now();
-const lib2 = Deno.dlopen(LIB, defs);
-const t3 = now();
-for (const [name, params] of SIGS25) lib2.symbols[name](...params.map(argFor));
-const t4 = now();
-const us = (ms: number) => (ms * 1000).toFixed(0);
-console.log(
-  `first dlopen ${us(t1 - t0)} us, first call of each ${us(t2 - t1)} us, ` +
-    `second dlopen ${us(t3 - t2)} us, its first calls ${us(t4 - t3)} us`,
-);
+console.log(coldOpens(() => Deno.dlopen(LIB, defs), argFor));

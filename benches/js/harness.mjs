@@ -126,3 +126,25 @@ export function createBench({ scale, only }) {
 
   return { bench, summary };
 }
+
+/**
+ * The cold_dlopen measurement: `open()` makes a library of the SIGS25
+ * symbols, `argFor(type)` an argument of a Deno type name. Opens, calls
+ * each symbol once, opens again and calls again; returns the line to print
+ * (microseconds per step). Two loops, not one helper: a shared call site
+ * would see both libraries.
+ */
+export function coldOpens(open, argFor) {
+  const t0 = now();
+  const lib = open();
+  const t1 = now();
+  for (const [name, params] of SIGS25) lib.symbols[name](...params.map(argFor));
+  const t2 = now();
+  const lib2 = open();
+  const t3 = now();
+  for (const [name, params] of SIGS25) lib2.symbols[name](...params.map(argFor));
+  const t4 = now();
+  const us = (ms) => (ms * 1000).toFixed(0);
+  return `first dlopen ${us(t1 - t0)} us, first call of each ${us(t2 - t1)} us, ` +
+    `second dlopen ${us(t3 - t2)} us, its first calls ${us(t4 - t3)} us`;
+}

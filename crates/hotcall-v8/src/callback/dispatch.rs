@@ -178,6 +178,21 @@ pub(super) fn dispatch(target: &Arc<Target>, call: &CallbackCall) {
 /// Arguments up to this count are passed to JS from a stack array.
 const INLINE_ARGS: usize = 16;
 
+/// Room for `n` argument handles: a prefix of `inline` when it is long
+/// enough, else `heap` (filled with `inline`'s first handle).
+fn arg_array<'a, 's>(
+    inline: &'a mut [v8::Local<'s, v8::Value>; INLINE_ARGS],
+    heap: &'a mut Vec<v8::Local<'s, v8::Value>>,
+    n: usize,
+) -> &'a mut [v8::Local<'s, v8::Value>] {
+    if n <= INLINE_ARGS {
+        &mut inline[..n]
+    } else {
+        heap.resize(n, inline[0]);
+        heap
+    }
+}
+
 /// Nested in a synchronous FFI call: enter V8 right here.
 ///
 /// The hot path opens V8's scopes directly (`raw_v8`), converts scalar
@@ -272,14 +287,8 @@ fn call_js_direct<'s>(
 ) -> Outcome {
     let sig = &target.sig;
     let recv = handles.undefined();
-    let mut inline = [recv; INLINE_ARGS];
-    let mut heap = Vec::new();
-    let args: &mut [v8::Local<v8::Value>] = if sig.params.len() <= INLINE_ARGS {
-        &mut inline[..sig.params.len()]
-    } else {
-        heap.resize(sig.params.len(), recv);
-        &mut heap
-    };
+    let (mut inline, mut heap) = ([recv; INLINE_ARGS], Vec::new());
+    let args = arg_array(&mut inline, &mut heap, sig.params.len());
     for (i, (arg, ty)) in args.iter_mut().zip(sig.params.iter()).enumerate() {
         // SAFETY: the thunk passes one readable 8-byte slot per parameter;
         // scalars sit in the low bytes of theirs.
@@ -502,14 +511,8 @@ fn call_js(
 ) -> Outcome {
     let sig = &target.sig;
     let recv: v8::Local<v8::Value> = v8::undefined(scope).into();
-    let mut inline = [recv; INLINE_ARGS];
-    let mut heap = Vec::new();
-    let args: &mut [v8::Local<v8::Value>] = if sig.params.len() <= INLINE_ARGS {
-        &mut inline[..sig.params.len()]
-    } else {
-        heap.resize(sig.params.len(), recv);
-        &mut heap
-    };
+    let (mut inline, mut heap) = ([recv; INLINE_ARGS], Vec::new());
+    let args = arg_array(&mut inline, &mut heap, sig.params.len());
     for (i, (arg, ty)) in args.iter_mut().zip(sig.params.iter()).enumerate() {
         // SAFETY: the thunk passes one readable 8-byte slot per parameter; a
         // struct slot holds the address of the struct's bytes, live for the
