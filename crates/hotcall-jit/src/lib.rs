@@ -5,7 +5,8 @@
 //!   path, converts the fast-call arguments (TypedArrays included) into the
 //!   C calling convention and calls the C function;
 //! * **invoker** ([`Jit::invoker`]): `(target, args, ret)` over 8-byte
-//!   argument slots, one per signature, for every other call path;
+//!   argument slots, one per signature shape ([`invoker_shape`]), for every
+//!   other call path;
 //! * **callback thunk** ([`StubKind::Thunk`], [`callback::Callback`]): a C
 //!   function of the callback's signature that spills its arguments into
 //!   slots and calls a dispatcher with a baked-in context.

@@ -1,5 +1,5 @@
 //! The process-wide stub generator: one [`Jit`] behind a mutex, so that
-//! invokers (cached per signature, never freed) are shared by every
+//! invokers (cached per shape, never freed) are shared by every
 //! isolate and stay valid for worker threads.
 
 use std::sync::{Mutex, OnceLock};
