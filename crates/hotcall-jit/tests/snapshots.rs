@@ -162,14 +162,37 @@ fn triple_ident(triple: &str) -> String {
     triple.replace('-', "_")
 }
 
+/// The result types hotcall-v8 sends through the out cell instead of
+/// returning them to V8 (V8 return type `Void` in the fast-type table that
+/// `crates/hotcall-v8/tests/ffi.rs` writes from what V8 is told), so that
+/// the snapshots show the trampolines that run.
+fn out_cell_results() -> Vec<T> {
+    let table = include_str!("../../../jit-tests/src/v8_fast_types.txt");
+    table
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
+            [name, _, "Void"] => T::from_name(name),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The text of one snapshot: every stub kind of `sig` on `target`.
 fn snapshot_text(target: &Target, name: &str, sig: &Signature) -> String {
+    let (fast_label, fast_result) = match out_cell_results().contains(&sig.result) {
+        true => (
+            "fast trampoline (result to the out cell)",
+            FastResult::OutSymbol("hotcall_out_cell".into()),
+        ),
+        false => ("fast trampoline", FastResult::Direct),
+    };
     let kinds = [
         (
-            "fast trampoline",
+            fast_label,
             StubKind::Fast {
                 target: CodeRef::Symbol("c_fn".into()),
-                result: FastResult::Direct,
+                result: fast_result,
             },
         ),
         ("invoker", StubKind::Invoker),
