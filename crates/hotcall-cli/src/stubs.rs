@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use hotcall_abi::{parse_symbols, DeclError, ForeignFunction, ForeignSymbol};
 use hotcall_jit::text::stub_text;
 use hotcall_jit::{CodeRef, FastResult, JitError, StubKind, StubRequest, Target};
+use hotcall_v8::fast::ResultKind;
 
 use crate::args::{KindFilter, StubsArgs};
 
@@ -151,11 +152,19 @@ fn print_stub(
     kind: Kind,
     clif: bool,
 ) -> Result<(), StubsError> {
+    let out_cell = kind == Kind::Fast
+        && fast_skip_reason(func).is_none()
+        && fast_result(key, func) != FastResult::Direct;
     let header = format!(
-        "== {}: {} [{}] {triple}",
+        "== {}: {} [{}{}] {triple}",
         display_name(key, &func.name),
         func.signature,
-        kind.label()
+        kind.label(),
+        if out_cell {
+            ", result to the out cell"
+        } else {
+            ""
+        }
     );
     if kind == Kind::Fast {
         if let Some(reason) = fast_skip_reason(func) {
@@ -165,7 +174,7 @@ fn print_stub(
     let stub_kind = match kind {
         Kind::Fast => StubKind::Fast {
             target: CodeRef::Symbol(func.name.clone()),
-            result: FastResult::Direct,
+            result: fast_result(key, func),
         },
         Kind::Invoker => StubKind::Invoker,
         Kind::Thunk => StubKind::Thunk {
@@ -192,6 +201,16 @@ fn print_stub(
     }
     write_block(out, &text.vcode).map_err(io)?;
     writeln!(out).map_err(io)
+}
+
+/// Where the fast trampoline puts the result, as `hotcall run` does: back
+/// to V8, or into the symbol's out cell (64-bit integers, pointer kinds,
+/// `f64`: `hotcall_v8::fast::ResultKind`), named `<key>_out_cell` here.
+fn fast_result(key: &str, func: &ForeignFunction) -> FastResult {
+    match ResultKind::of(&func.signature.result) {
+        ResultKind::Direct => FastResult::Direct,
+        _ => FastResult::OutSymbol(format!("{key}_out_cell")),
+    }
 }
 
 /// Writes `text`, ending it with exactly one newline.
