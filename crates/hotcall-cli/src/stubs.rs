@@ -204,8 +204,8 @@ fn print_stub(
 }
 
 /// Where the fast trampoline puts the result, as `hotcall run` does: back
-/// to V8, or into the symbol's out cell (64-bit integers, pointer kinds,
-/// `f64`: `hotcall_v8::fast::ResultKind`), named `<key>_out_cell` here.
+/// to V8, or into the symbol's out cell (64-bit integers and pointer kinds:
+/// `hotcall_v8::fast::ResultKind`), named `<key>_out_cell` here.
 fn fast_result(key: &str, func: &ForeignFunction) -> FastResult {
     match ResultKind::of(&func.signature.result) {
         ResultKind::Direct => FastResult::Direct,

@@ -137,12 +137,12 @@ fn every_type_with_skips_and_statics() {
 
 #[test]
 fn out_cell_results_are_shown_as_they_run() {
-    // `hotcall run` sends f64, 64-bit and pointer results through the
-    // symbol's out cell (hotcall_v8::fast::ResultKind); `stubs` must print
-    // that trampoline, not the one returning the value to V8.
+    // `hotcall run` sends 64-bit and pointer results through the symbol's
+    // out cell (hotcall_v8::fast::ResultKind); `stubs` must print that
+    // trampoline, not one returning the value to V8.
     let decl = scratch_file(
         "out_cell.json",
-        r#"{"scale": {"parameters": ["f64"], "result": "f64"}, "id": {"parameters": ["u64"], "result": "u64"}, "half": {"parameters": ["f32"], "result": "f32"}}"#,
+        r#"{"id": {"parameters": ["u64"], "result": "u64"}, "addr": {"parameters": [], "result": "pointer"}, "scale": {"parameters": ["f64"], "result": "f64"}}"#,
     );
     let out = hotcall(&[
         "stubs",
@@ -158,20 +158,20 @@ fn out_cell_results_are_shown_as_they_run() {
     assert_eq!(
         headers(&text),
         [
-            "== scale: (f64) -> f64 [fast trampoline, result to the out cell] x86_64-unknown-linux-gnu",
             "== id: (u64) -> u64 [fast trampoline, result to the out cell] x86_64-unknown-linux-gnu",
-            "== half: (f32) -> f32 [fast trampoline] x86_64-unknown-linux-gnu",
+            "== addr: () -> pointer [fast trampoline, result to the out cell] x86_64-unknown-linux-gnu",
+            "== scale: (f64) -> f64 [fast trampoline] x86_64-unknown-linux-gnu",
         ]
     );
-    // No return value for V8; the double is stored after the call.
+    // No return value for V8; the integer is stored after the call.
     assert!(
-        text.contains("function u0:0(i64, f64, i64) system_v {"),
+        text.contains("function u0:0(i64, i64, i64) system_v {"),
         "{text}"
     );
-    assert!(text.contains("movsd %xmm0, (%rsi)"), "{text}");
-    // f32 still returns directly: a tail jump.
+    assert!(text.contains("movq %rax, (%rsi)"), "{text}");
+    // A double returns directly (a tail jump).
     assert!(
-        text.contains("function u0:0(i64, f32, i64) -> f32 system_v"),
+        text.contains("function u0:0(i64, f64, i64) -> f64 system_v"),
         "{text}"
     );
 }

@@ -36,10 +36,6 @@ pub enum ResultKind {
     OutI64,
     /// Unsigned 64-bit in the out-slot: number when safe, else bigint.
     OutU64,
-    /// A double in the out-slot, read through a `Float64Array` (faster for
-    /// V8 12.8's optimized callers than a `Float64` fast-call result,
-    /// docs/ffi-v8.md).
-    OutF64,
 }
 
 impl ResultKind {
@@ -50,7 +46,6 @@ impl ResultKind {
             I64 | ISize => ResultKind::OutI64,
             // Addresses are numbers when safe, exactly like `u64` (Deno 1.25–1.30).
             U64 | USize | Pointer | Buffer | Function => ResultKind::OutU64,
-            F64 => ResultKind::OutF64,
             _ => ResultKind::Direct,
         }
     }
@@ -88,6 +83,7 @@ fn return_type(ty: &NativeType) -> CType {
         I8 | I16 | I32 => CType::Int32,
         U8 | U16 | U32 => CType::Uint32,
         F32 => CType::Float32,
+        F64 => CType::Float64,
         _ => CType::Void,
     }
 }
@@ -228,7 +224,7 @@ mod tests {
         assert_eq!(ResultKind::of(&NativeType::ISize), ResultKind::OutI64);
         assert_eq!(ResultKind::of(&NativeType::U64), ResultKind::OutU64);
         assert_eq!(ResultKind::of(&NativeType::Buffer), ResultKind::OutU64);
-        assert_eq!(ResultKind::of(&NativeType::F64), ResultKind::OutF64);
+        assert_eq!(ResultKind::of(&NativeType::F64), ResultKind::Direct);
         assert_eq!(ResultKind::of(&NativeType::F32), ResultKind::Direct);
     }
 

@@ -76,9 +76,8 @@
   }
 
   // Result kinds (src/fast.rs ResultKind): 0 direct, 1 i64, 2 u64 (also
-  // every pointer kind), 3 f64. Out-slot results are read from the
-  // library's out buffer after the call: 64-bit integers as a number when
-  // safe, else a bigint; doubles through a Float64Array.
+  // every pointer kind). Out-slot results are read from the library's out
+  // buffer after the call: a number when safe, else a bigint.
   const RESULT_CODE = [
     "return CALL;",
     "CALL; const hi = i32[at + 1];" +
@@ -86,7 +85,6 @@
       " const b = i64[slot]; return b >= MIN_SAFE && b <= MAX_SAFE ? Number(b) : b;",
     "CALL; const hi = u32[at + 1];" +
       " if (hi <= 0x1fffff) return hi * 4294967296 + u32[at]; return u64[slot];",
-    "CALL; return f64[slot];",
   ];
 
   // The slow path's TypeError for a non-boolean `bool` argument (same text
@@ -128,9 +126,9 @@
     // wrapper is inlined into an optimized caller, V8 folds them to
     // constants, sees `native` as a known API function and emits the fast
     // call. (No comments inside the template: V8 scans every copy.)
-    return `((native_, bigint_, lib_, name_, slot_, i32_, u32_, i64_, u64_, f64_) => {
+    return `((native_, bigint_, lib_, name_, slot_, i32_, u32_, i64_, u64_) => {
         const native = native_, bigint = bigint_, lib = lib_, name = name_, slot = slot_;
-        const i32 = i32_, u32 = u32_, i64 = i64_, u64 = u64_, f64 = f64_;
+        const i32 = i32_, u32 = u32_, i64 = i64_, u64 = u64_;
         const at = slot * 2;
         return (function (${args}) {
           if (lib.closed) throw closedError(lib, name);
@@ -160,16 +158,13 @@
   // library's symbol functions, trampolines and cells are reused by a later
   // dlopen of the same symbols. One set of views per chunk.
   const chunkViews = [];
-  const NO_OUT = { i32: null, u32: null, i64: null, u64: null, f64: null };
+  const NO_OUT = { i32: null, u32: null, i64: null, u64: null };
   const NONE = [];
   function outViews(buffers, chunk) {
     let v = chunkViews[chunk];
     if (v === undefined) {
       const b = buffers[chunk];
-      v = {
-        i32: new Int32Array(b), u32: new Uint32Array(b), i64: new BigInt64Array(b), u64: new BigUint64Array(b),
-        f64: new Float64Array(b),
-      };
+      v = { i32: new Int32Array(b), u32: new Uint32Array(b), i64: new BigInt64Array(b), u64: new BigUint64Array(b) };
       chunkViews[chunk] = v;
     }
     return v;
@@ -258,7 +253,7 @@
         continue;
       }
       const v = chunk < 0 ? NO_OUT : outViews(buffers, chunk);
-      const fn = factories[shape](value, bigint, lib, key, slot, v.i32, v.u32, v.i64, v.u64, v.f64);
+      const fn = factories[shape](value, bigint, lib, key, slot, v.i32, v.u32, v.i64, v.u64);
       // A plain store (writable, enumerable, configurable, like Deno's
       // symbols), except for the one key a store would not define.
       if (key === "__proto__") {
