@@ -152,9 +152,12 @@ fn print_stub(
     kind: Kind,
     clif: bool,
 ) -> Result<(), StubsError> {
-    let out_cell = kind == Kind::Fast
-        && fast_skip_reason(func).is_none()
-        && fast_result(key, func) != FastResult::Direct;
+    let skip = match kind {
+        Kind::Fast => fast_skip_reason(func),
+        _ => None,
+    };
+    let fast = fast_result(key, func);
+    let out_cell = kind == Kind::Fast && skip.is_none() && fast != FastResult::Direct;
     let header = format!(
         "== {}: {} [{}{}] {triple}",
         display_name(key, &func.name),
@@ -166,15 +169,13 @@ fn print_stub(
             ""
         }
     );
-    if kind == Kind::Fast {
-        if let Some(reason) = fast_skip_reason(func) {
-            return writeln!(out, "{header}: skipped, {reason}").map_err(StubsError::Io);
-        }
+    if let Some(reason) = skip {
+        return writeln!(out, "{header}: skipped, {reason}").map_err(StubsError::Io);
     }
     let stub_kind = match kind {
         Kind::Fast => StubKind::Fast {
             target: CodeRef::Symbol(func.name.clone()),
-            result: fast_result(key, func),
+            result: fast,
         },
         Kind::Invoker => StubKind::Invoker,
         Kind::Thunk => StubKind::Thunk {

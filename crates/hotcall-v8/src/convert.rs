@@ -285,25 +285,20 @@ pub fn js_to_callback_result(
 /// round trip). `None` for every other value or type.
 pub fn callback_number_result(ty: &NativeType, value: v8::Local<v8::Value>) -> Option<u64> {
     use NativeType::*;
-    if let Some(i) = crate::smi::value(value) {
-        // A small integer: ToInt32 is the value itself.
-        return match ty {
-            F64 => Some((i as f64).to_bits()),
-            F32 => Some((i as f32).to_bits() as u64),
-            U8 | I8 | U16 | I16 | U32 | I32 => Some(truncate(ty, i as u32 as u64)),
-            U64 | I64 | USize | ISize => Some(i as i64 as u64),
-            _ => None,
-        };
-    }
-    let n = v8::Local::<v8::Number>::try_from(value).ok()?.value();
-    match ty {
-        F64 => Some(n.to_bits()),
-        F32 => Some((n as f32).to_bits() as u64),
-        // int32-valued: ToInt32 is the value itself.
-        U8 | I8 | U16 | I16 | U32 | I32 if value.is_int32() => {
-            Some(truncate(ty, n as i32 as u32 as u64))
+    // The number, and the same as an int32 when it is int32-valued (then
+    // ToInt32 is the value itself). A Smi needs no call into V8.
+    let (n, int32) = match crate::smi::value(value) {
+        Some(i) => (i as f64, Some(i)),
+        None => {
+            let n = v8::Local::<v8::Number>::try_from(value).ok()?.value();
+            (n, value.is_int32().then_some(n as i32))
         }
-        U64 | I64 | USize | ISize if value.is_int32() => Some(n as i64 as u64),
+    };
+    match (ty, int32) {
+        (F64, _) => Some(n.to_bits()),
+        (F32, _) => Some((n as f32).to_bits() as u64),
+        (U8 | I8 | U16 | I16 | U32 | I32, Some(i)) => Some(truncate(ty, i as u32 as u64)),
+        (U64 | I64 | USize | ISize, Some(i)) => Some(i as i64 as u64),
         _ => None,
     }
 }
@@ -553,27 +548,20 @@ pub unsafe fn arg_slot_to_js<'s>(
     }
 }
 
-/// Converts a scalar's raw little-endian bits (low `ty.size()` bytes) to JS.
+/// Converts a scalar's raw little-endian bits (low `ty.size()` bytes) to JS
+/// (`raw_v8::scalar`; a struct or `void` is `undefined`).
 pub fn scalar_to_js<'s>(
     scope: &mut v8::HandleScope<'s>,
     ty: &NativeType,
     bits: u64,
 ) -> v8::Local<'s, v8::Value> {
-    use NativeType::*;
-    match ty {
-        Void | Struct(_) => v8::undefined(scope).into(),
-        Bool => v8::Boolean::new(scope, bits as u8 != 0).into(),
-        U8 => v8::Integer::new_from_unsigned(scope, bits as u8 as u32).into(),
-        I8 => v8::Integer::new(scope, bits as i8 as i32).into(),
-        U16 => v8::Integer::new_from_unsigned(scope, bits as u16 as u32).into(),
-        I16 => v8::Integer::new(scope, bits as i16 as i32).into(),
-        U32 => v8::Integer::new_from_unsigned(scope, bits as u32).into(),
-        I32 => v8::Integer::new(scope, bits as i32).into(),
-        U64 | USize => u64_to_js(scope, bits),
-        I64 | ISize => i64_to_js(scope, bits as i64),
-        F32 => v8::Number::new(scope, f32::from_bits(bits as u32) as f64).into(),
-        F64 => v8::Number::new(scope, f64::from_bits(bits)).into(),
-        Pointer | Buffer | Function => u64_to_js(scope, bits),
+    let isolate: &mut v8::Isolate = scope;
+    let isolate: *mut v8::Isolate = isolate;
+    // SAFETY: `scope` is the innermost open handle scope of this isolate
+    // (rusty_v8 lends only that one mutably), on its thread, for `'s`.
+    match unsafe { crate::raw_v8::scalar(isolate, ty, bits) } {
+        Some(value) => value,
+        None => v8::undefined(scope).into(),
     }
 }
 
@@ -582,20 +570,7 @@ pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// A number when safe, else a bigint.
 pub fn u64_to_js<'s>(scope: &mut v8::HandleScope<'s>, v: u64) -> v8::Local<'s, v8::Value> {
-    if v <= MAX_SAFE_INTEGER {
-        v8::Number::new(scope, v as f64).into()
-    } else {
-        v8::BigInt::new_from_u64(scope, v).into()
-    }
-}
-
-/// A number when safe, else a bigint.
-pub fn i64_to_js<'s>(scope: &mut v8::HandleScope<'s>, v: i64) -> v8::Local<'s, v8::Value> {
-    if v.unsigned_abs() <= MAX_SAFE_INTEGER {
-        v8::Number::new(scope, v as f64).into()
-    } else {
-        v8::BigInt::new_from_i64(scope, v).into()
-    }
+    scalar_to_js(scope, &NativeType::U64, v)
 }
 
 /// A fresh `Uint8Array` owning `bytes`.

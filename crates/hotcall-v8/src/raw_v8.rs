@@ -1,5 +1,6 @@
 //! V8's C++ scopes and calls without rusty_v8's scope bookkeeping, for the
-//! callback hot path.
+//! callback hot path, and the one mapping of FFI scalars to JS values
+//! ([`scalar`], also behind `convert::scalar_to_js`).
 //!
 //! rusty_v8 tracks every scope it opens in a per-isolate stack of its own
 //! (`CallbackScope`, `HandleScope`, `TryCatch`: an allocation-free but
@@ -90,41 +91,10 @@ impl<'s> Handles<'s> {
         unsafe { local(v8__Undefined(self.isolate)) }
     }
 
-    /// A scalar's raw bits (low `ty.size()` bytes) as JS, like
-    /// `convert::scalar_to_js` (number when safe, else bigint, for the
-    /// 64-bit and pointer kinds); `None` for a struct.
+    /// A scalar's raw bits as JS ([`scalar`]); `None` for a struct.
     pub fn scalar(&self, ty: &NativeType, bits: u64) -> Option<v8::Local<'s, v8::Value>> {
-        use NativeType::*;
-        let isolate = self.isolate;
-        // SAFETY: each constructor allocates in the open handle scope of the
-        // live isolate and returns a non-null handle.
-        let raw = unsafe {
-            match ty {
-                Void => v8__Undefined(isolate),
-                Struct(_) => return None,
-                Bool => v8__Boolean__New(isolate, bits as u8 != 0),
-                U8 => v8__Integer__NewFromUnsigned(isolate, bits as u8 as u32),
-                I8 => v8__Integer__New(isolate, bits as i8 as i32),
-                U16 => v8__Integer__NewFromUnsigned(isolate, bits as u16 as u32),
-                I16 => v8__Integer__New(isolate, bits as i16 as i32),
-                U32 => v8__Integer__NewFromUnsigned(isolate, bits as u32),
-                I32 => v8__Integer__New(isolate, bits as i32),
-                F32 => v8__Number__New(isolate, f32::from_bits(bits as u32) as f64),
-                F64 => v8__Number__New(isolate, f64::from_bits(bits)),
-                U64 | USize | Pointer | Buffer | Function if bits <= MAX_SAFE_INTEGER => {
-                    v8__Number__New(isolate, bits as f64)
-                }
-                U64 | USize | Pointer | Buffer | Function => {
-                    v8__BigInt__NewFromUnsigned(isolate, bits)
-                }
-                I64 | ISize if (bits as i64).unsigned_abs() <= MAX_SAFE_INTEGER => {
-                    v8__Number__New(isolate, bits as i64 as f64)
-                }
-                I64 | ISize => v8__BigInt__New(isolate, bits as i64),
-            }
-        };
-        // SAFETY: as above.
-        Some(unsafe { local(raw) })
+        // SAFETY: this handle scope is open on the live isolate for `'s`.
+        unsafe { scalar(self.isolate, ty, bits) }
     }
 
     /// `function.call(receiver, ...args)` in `context`; `None` if it threw
@@ -159,6 +129,49 @@ impl Drop for Handles<'_> {
         // scope opened inside it (the `open` contract).
         unsafe { v8__HandleScope__DESTRUCT(self.storage) }
     }
+}
+
+/// A scalar's raw bits (low `ty.size()` bytes) as JS: the one mapping of
+/// FFI scalars to JS values (`bool` a boolean, integers and floats numbers,
+/// the 64-bit and pointer kinds a number when safe, else a bigint); `None`
+/// for a struct.
+///
+/// # Safety
+/// A handle scope of `isolate` is open on this thread for `'s` (the value
+/// is made in the innermost one).
+pub unsafe fn scalar<'s>(
+    isolate: *mut v8::Isolate,
+    ty: &NativeType,
+    bits: u64,
+) -> Option<v8::Local<'s, v8::Value>> {
+    use NativeType::*;
+    // SAFETY: each constructor allocates in the open handle scope of the
+    // live isolate (the caller's promise) and returns a non-null handle.
+    let raw = unsafe {
+        match ty {
+            Void => v8__Undefined(isolate),
+            Struct(_) => return None,
+            Bool => v8__Boolean__New(isolate, bits as u8 != 0),
+            U8 => v8__Integer__NewFromUnsigned(isolate, bits as u8 as u32),
+            I8 => v8__Integer__New(isolate, bits as i8 as i32),
+            U16 => v8__Integer__NewFromUnsigned(isolate, bits as u16 as u32),
+            I16 => v8__Integer__New(isolate, bits as i16 as i32),
+            U32 => v8__Integer__NewFromUnsigned(isolate, bits as u32),
+            I32 => v8__Integer__New(isolate, bits as i32),
+            F32 => v8__Number__New(isolate, f32::from_bits(bits as u32) as f64),
+            F64 => v8__Number__New(isolate, f64::from_bits(bits)),
+            U64 | USize | Pointer | Buffer | Function if bits <= MAX_SAFE_INTEGER => {
+                v8__Number__New(isolate, bits as f64)
+            }
+            U64 | USize | Pointer | Buffer | Function => v8__BigInt__NewFromUnsigned(isolate, bits),
+            I64 | ISize if (bits as i64).unsigned_abs() <= MAX_SAFE_INTEGER => {
+                v8__Number__New(isolate, bits as i64 as f64)
+            }
+            I64 | ISize => v8__BigInt__New(isolate, bits as i64),
+        }
+    };
+    // SAFETY: as above; the handle lives as long as its scope, `'s`.
+    Some(unsafe { local(raw) })
 }
 
 /// An open `v8::TryCatch`: catches what JS throws until it is dropped.
@@ -228,11 +241,12 @@ impl Drop for Catch<'_> {
     }
 }
 
-/// A handle address returned by V8 as a `Local`.
+/// A handle address (a local or a global handle's slot) as a `Local`.
 ///
 /// # Safety
-/// `raw` is a non-null handle that lives for `'s`.
-unsafe fn local<'s, T>(raw: *const T) -> v8::Local<'s, T> {
+/// `raw` is a non-null handle that lives for `'s`, used on its isolate's
+/// thread.
+pub(crate) unsafe fn local<'s, T>(raw: *const T) -> v8::Local<'s, T> {
     // SAFETY: a `Local` is a `#[repr(transparent)]` non-null handle address
     // (plus a lifetime); the caller guarantees both.
     unsafe {

@@ -128,9 +128,9 @@ impl JsSlot {
 /// `slot` must be the slot of a global handle that outlives `'a`, and the
 /// `Local` must only be used on the isolate's thread.
 unsafe fn local_of<'a, T>(slot: NonNull<T>, _owner: &'a JsFunction) -> v8::Local<'a, T> {
-    // SAFETY: a `Local` is `#[repr(C)]` around the non-null address of a
-    // handle slot; V8 reads a global handle's slot exactly like a local one.
-    unsafe { std::mem::transmute::<NonNull<T>, v8::Local<'a, T>>(slot) }
+    // SAFETY: the caller's promise; V8 reads a global handle's slot exactly
+    // like a local one.
+    unsafe { raw_v8::local(slot.as_ptr()) }
 }
 
 /// The isolate's address.

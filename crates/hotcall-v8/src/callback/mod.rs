@@ -91,7 +91,7 @@ pub fn take_pending_exception<'s>(
     scope: &mut v8::HandleScope<'s, ()>,
 ) -> Option<v8::Local<'s, v8::Value>> {
     // The common case (no callback threw) costs one thread-local read.
-    if PARKED.with(|p| p.get()) == 0 {
+    if !may_have_pending_exception() {
         return None;
     }
     let registry = scope.get_slot::<Rc<RefCell<Registry>>>()?.clone();
