@@ -3,23 +3,27 @@
 //! threads arrive as [`Task`]s; reference counts keep the loop alive.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use crate::handoff::Handoff;
+
+/// How long the JS thread polls for a task before it sleeps, while
+/// something is in flight (see [`Handoff::pop_wait`]).
+const RESULT_POLL: Duration = Duration::from_micros(20);
 
 /// Work to run on the JS thread, inside a handle scope of the main context.
 pub type Task = Box<dyn FnOnce(&mut v8::HandleScope) + Send>;
 
 /// The JS thread's end: owned by the event loop.
 pub struct TaskQueue {
-    rx: Receiver<Task>,
     sender: TaskSender,
 }
 
 /// The sending end, cloneable and `Send`: worker threads post tasks here.
 #[derive(Clone)]
 pub struct TaskSender {
-    tx: Sender<Task>,
+    tasks: Arc<Handoff<Task>>,
     refs: Arc<AtomicUsize>,
 }
 
@@ -31,11 +35,9 @@ impl Default for TaskQueue {
 
 impl TaskQueue {
     pub fn new() -> TaskQueue {
-        let (tx, rx) = channel();
         TaskQueue {
-            rx,
             sender: TaskSender {
-                tx,
+                tasks: Arc::new(Handoff::new()),
                 refs: Arc::new(AtomicUsize::new(0)),
             },
         }
@@ -54,7 +56,7 @@ impl TaskQueue {
     /// Runs every task that has arrived, without blocking; returns how many ran.
     pub fn run_ready(&self, scope: &mut v8::HandleScope) -> usize {
         let mut n = 0;
-        while let Ok(task) = self.rx.try_recv() {
+        while let Some(task) = self.sender.tasks.try_pop() {
             run_task(scope, task);
             n += 1;
         }
@@ -64,15 +66,17 @@ impl TaskQueue {
     /// Blocks until a task arrives or `timeout` passes (`None`: no limit),
     /// then runs it and everything else that is ready. Returns how many ran.
     pub fn wait_and_run(&self, scope: &mut v8::HandleScope, timeout: Option<Duration>) -> usize {
-        let first = match timeout {
-            Some(t) => match self.rx.recv_timeout(t) {
-                Ok(task) => task,
-                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return 0,
-            },
-            None => match self.rx.recv() {
-                Ok(task) => task,
-                Err(_) => return 0,
-            },
+        // A timeout too large for an `Instant` is no limit.
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        // Poll first only while a call is in flight: its result is likely
+        // microseconds away. A wait for timers alone goes straight to sleep.
+        let poll = if self.keeps_alive() {
+            RESULT_POLL
+        } else {
+            Duration::ZERO
+        };
+        let Some(first) = self.sender.tasks.pop_wait(deadline, poll) else {
+            return 0;
         };
         run_task(scope, first);
         1 + self.run_ready(scope)
@@ -89,9 +93,9 @@ fn run_task(scope: &mut v8::HandleScope, task: Task) {
 impl TaskSender {
     /// Posts a task to the JS thread.
     pub fn post(&self, task: Task) {
-        // The queue lives as long as the isolate; a send after it is gone
-        // has nobody left to run it.
-        let _ = self.tx.send(task);
+        // A task posted after the event loop has gone is dropped with the
+        // last sender, unrun: nobody is left to run it.
+        self.tasks.push(task);
     }
 
     /// Keeps the event loop alive until the matching [`TaskSender::unref`].

@@ -18,6 +18,7 @@ pub mod decl_js;
 pub mod errors;
 pub mod event_loop;
 pub mod fast;
+mod handoff;
 mod install;
 pub mod jit;
 mod library;

@@ -9,8 +9,8 @@
 //! (nothing is copied), and an `Arc` of the library defers `dlclose`.
 
 use std::ffi::c_void;
-use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use hotcall_abi::NativeType;
 use hotcall_jit::abi::result_buffer_size;
@@ -18,44 +18,76 @@ use hotcall_jit::InvokerFn;
 
 use crate::convert::{slot_to_js, Slot};
 use crate::errors::Throw;
+use crate::handoff::Handoff;
 use crate::state::FfiState;
 use crate::symbol::SymbolData;
 
 type Job = Box<dyn FnOnce() + Send>;
 
-struct Pool {
-    tx: Mutex<Sender<Job>>,
-}
+/// The pool's job queue; its workers are started by the first [`submit`].
+static JOBS: Handoff<Job> = Handoff::new();
 
-static POOL: OnceLock<Pool> = OnceLock::new();
-
-fn pool() -> &'static Pool {
-    POOL.get_or_init(|| {
-        let (tx, rx) = channel::<Job>();
-        let rx = Arc::new(Mutex::new(rx));
+fn submit(job: Job) -> Result<(), Throw> {
+    static STARTED: OnceLock<usize> = OnceLock::new();
+    let started = *STARTED.get_or_init(|| {
         let n = std::thread::available_parallelism().map_or(2, |n| n.get());
-        for i in 0..n {
-            let rx = rx.clone();
-            let _ = std::thread::Builder::new()
-                .name(format!("hotcall-ffi-{i}"))
-                .spawn(move || worker(&rx));
-        }
-        Pool { tx: Mutex::new(tx) }
-    })
+        (0..n)
+            .filter(|i| {
+                std::thread::Builder::new()
+                    .name(format!("hotcall-ffi-{i}"))
+                    .spawn(worker)
+                    .is_ok()
+            })
+            .count()
+    });
+    if started == 0 {
+        return Err(Throw::Error(
+            "the FFI worker pool could not start a thread".to_owned(),
+        ));
+    }
+    JOBS.push(job);
+    Ok(())
 }
 
-fn worker(rx: &Mutex<Receiver<Job>>) {
+/// How long an idle worker polls for the next job before it sleeps (see
+/// [`Handoff::pop_wait`]): a script awaiting one call after another sends
+/// the next one within a few microseconds.
+const WORKER_POLL: Duration = Duration::from_micros(20);
+
+fn worker() {
+    no_wakeup_preemption();
     loop {
-        let job = {
-            let rx = rx.lock().unwrap_or_else(|p| p.into_inner());
-            match rx.recv() {
-                Ok(job) => job,
-                Err(_) => return,
-            }
-        };
-        job();
+        if let Some(job) = JOBS.pop_wait(None, WORKER_POLL) {
+            job();
+        }
     }
 }
+
+/// Puts the calling worker thread under Linux's `SCHED_BATCH` policy
+/// (sched(7)): same CPU share as any thread, but a worker woken by a new job
+/// does not preempt the JS thread that queued it. On a shared core, the JS
+/// thread then queues a whole batch (`Promise.all` of 64 calls: 1.6 -> 0.6
+/// µs per call, pinned) instead of handing the CPU over after every call.
+/// Failure leaves the normal policy, which is only slower.
+#[cfg(target_os = "linux")]
+fn no_wakeup_preemption() {
+    #[repr(C)]
+    struct SchedParam {
+        sched_priority: i32,
+    }
+    extern "C" {
+        // glibc / musl: int sched_setscheduler(pid_t, int, const struct sched_param *)
+        fn sched_setscheduler(pid: i32, policy: i32, param: *const SchedParam) -> i32;
+    }
+    const SCHED_BATCH: i32 = 3;
+    let param = SchedParam { sched_priority: 0 };
+    // SAFETY: `param` is a valid `struct sched_param` for the call's
+    // duration; pid 0 is the calling thread; no memory is retained.
+    unsafe { sched_setscheduler(0, SCHED_BATCH, &param) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn no_wakeup_preemption() {}
 
 /// One call travelling to a worker and back.
 struct Call {
@@ -118,15 +150,10 @@ pub fn start<'s>(
             done.unref();
         }));
     });
-    let sent = pool()
-        .tx
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .send(job);
-    if sent.is_err() {
+    if let Err(e) = submit(job) {
         state.tasks.unref();
         state.take_pending(id);
-        return Err(Throw::Error("the FFI worker pool is gone".to_owned()));
+        return Err(e);
     }
     Ok(promise)
 }
