@@ -5,7 +5,8 @@
 //! been woken already, and it wakes it *after* releasing the lock, so the
 //! woken thread never blocks again on the lock its waker still holds. (The
 //! std channel's receiver sharing did: with the JS thread and the workers on
-//! one core, each call cost two extra context switches.)
+//! one core, each call cost two extra context switches.) A consumer may
+//! poll for a while before it sleeps (see [`Handoff::pop_wait`]).
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -93,8 +94,6 @@ impl<T> Handoff<T> {
         }
     }
 
-    /// The oldest item, blocking until one arrives or `deadline` passes
-    /// (`None`: no limit; `None` is returned only at the deadline).
     /// The oldest item, blocking until one arrives or `deadline` passes
     /// (`None`: no limit; `None` is returned only at the deadline).
     ///
