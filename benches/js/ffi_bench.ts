@@ -38,6 +38,10 @@ const lib = Deno.dlopen(LIB, {
   // callback: true: C calls back into JS during this call, so the call must
   // not take V8's fast path.
   call_cb: { parameters: ["function", "i32"], result: "i32", callback: true },
+  // The same C function declared as Deno-era benchmark scripts declare it,
+  // without `callback: true`: the call may take V8's fast path and the
+  // callback then runs inside a fast call.
+  call_cb_fast: { name: "call_cb", parameters: ["function", "i32"], result: "i32" },
   nb_add: { parameters: ["u32", "u32"], result: "u32", nonblocking: true },
 } as const);
 
@@ -50,7 +54,7 @@ const DEFS1 = { add_u32: { parameters: ["u32", "u32"], result: "u32" } };
 // One loop function per case so every call site stays monomorphic; each
 // loop returns a checksum that depends on every result.
 
-const { nop, add_u32, add_f64, add_u64, mix10, hash64, hash64_ptr, call_cb, nb_add } = lib.symbols;
+const { nop, add_u32, add_f64, add_u64, mix10, hash64, hash64_ptr, call_cb, call_cb_fast, nb_add } = lib.symbols;
 
 const U64_A = 1n << 60n; // results above 2^53: every runtime returns a bigint
 const U64_B = 12345n;
@@ -119,6 +123,16 @@ function loopCallback1000(n: number) {
   for (let i = 0; i < n; i++) s = (s + call_cb(CB, 1000)) | 0;
   return s;
 }
+function loopCallback1Fast(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = (s + call_cb_fast(CB, 1)) | 0;
+  return s;
+}
+function loopCallback1000Fast(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = (s + call_cb_fast(CB, 1000)) | 0;
+  return s;
+}
 async function loopNbAwait(n: number) {
   let s = 0;
   for (let i = 0; i < n; i++) s = await nb_add(s, 1);
@@ -169,6 +183,14 @@ const cases = [
     key: "callback_x1000", name: "callback round trip (call_cb(cb, 1000), per callback)",
     fn: loopCallback1000, expect: (n) => (n * 500500) | 0, unit: 1000,
   },
+  {
+    key: "callback_1_fast", name: "call_cb(cb, 1), not declared callback: true", fn: loopCallback1Fast,
+    expect: idem,
+  },
+  {
+    key: "callback_x1000_fast", name: "callback round trip, not declared callback: true (per callback)",
+    fn: loopCallback1000Fast, expect: (n) => (n * 500500) | 0, unit: 1000,
+  },
   { key: "nonblocking_await", name: "nonblocking, await each", fn: loopNbAwait, expect: idem, async: true },
   {
     key: "nonblocking_x64", name: `nonblocking, ${INFLIGHT} in flight (per call)`, fn: loopNbConcurrent,
@@ -180,7 +202,7 @@ const cases = [
 
 // Sanity checks on the slow path before anything is optimized.
 if (add_u32(2, 3) !== 5 || add_f64(0.5, 0.25) !== 0.75 || mix10(1, 2, 3, 4, 5, 6, 7, 8, 9, 10) !== 55 ||
-    call_cb(CB, 3) !== 6 || (await nb_add(40, 2)) !== 42) {
+    call_cb(CB, 3) !== 6 || call_cb_fast(CB, 3) !== 6 || (await nb_add(40, 2)) !== 42) {
   throw new Error("sanity check failed");
 }
 

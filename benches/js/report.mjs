@@ -40,6 +40,8 @@ const CASES = [
   ["hash64_ptr", "hash64, pointer instead of buffer (size_t as number)"],
   ["callback_1", "call_cb(cb, 1): FFI call + 1 callback"],
   ["callback_x1000", "callback round trip (per callback, 1000 per call)"],
+  ["callback_1_fast", "call_cb(cb, 1), symbol not declared callback: true"],
+  ["callback_x1000_fast", "callback round trip, symbol not declared callback: true"],
   ["nonblocking_await", "nonblocking, await each"],
   ["nonblocking_x64", "nonblocking, 64 in flight (per call)"],
   ["dlopen_1", "dlopen, 1 symbol (ns per dlopen)"],
