@@ -176,6 +176,36 @@ mod tests {
         );
     }
 
+    /// Polling stops at the deadline, not at the end of a longer poll budget.
+    #[test]
+    fn polling_ends_at_the_deadline() {
+        let q: Handoff<u8> = Handoff::new();
+        let t0 = Instant::now();
+        let got = q.pop_wait(
+            Some(t0 + Duration::from_millis(20)),
+            Duration::from_secs(10),
+        );
+        assert_eq!(got, None);
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "polled past the deadline: {:?}",
+            t0.elapsed()
+        );
+    }
+
+    /// An item pushed while a consumer polls is taken without a wake-up.
+    #[test]
+    fn a_polling_consumer_takes_an_item_pushed_meanwhile() {
+        let q = Arc::new(Handoff::new());
+        let consumer = {
+            let q = q.clone();
+            std::thread::spawn(move || q.pop_wait(None, Duration::from_secs(10)))
+        };
+        std::thread::sleep(Duration::from_millis(5));
+        q.push(3u8);
+        assert_eq!(consumer.join().unwrap(), Some(3));
+    }
+
     /// Four producers and three blocking consumers: every item arrives
     /// exactly once and no consumer sleeps through an item (it would time
     /// out: each wait has a 10 s deadline that a woken consumer never sees).
