@@ -193,7 +193,9 @@ mod tests {
         );
     }
 
-    /// An item pushed while a consumer polls is taken without a wake-up.
+    /// An item pushed while a consumer polls reaches it at once: the poll
+    /// stops for it (its budget is 10 s, and a polling consumer is not
+    /// waiting, so the push sends no wake-up).
     #[test]
     fn a_polling_consumer_takes_an_item_pushed_meanwhile() {
         let q = Arc::new(Handoff::new());
@@ -202,8 +204,13 @@ mod tests {
             std::thread::spawn(move || q.pop_wait(None, Duration::from_secs(10)))
         };
         std::thread::sleep(Duration::from_millis(5));
+        let pushed = Instant::now();
         q.push(3u8);
         assert_eq!(consumer.join().unwrap(), Some(3));
+        assert!(
+            pushed.elapsed() < Duration::from_secs(5),
+            "the poll ran on past the item"
+        );
     }
 
     /// Four producers and three blocking consumers: every item arrives
