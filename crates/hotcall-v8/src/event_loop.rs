@@ -83,6 +83,15 @@ impl TaskQueue {
     }
 }
 
+impl Drop for TaskQueue {
+    /// Drops the tasks nobody will run, and makes later posts drop theirs:
+    /// a queued task holds a sender of this queue, so otherwise the queue
+    /// and its tasks would keep each other alive.
+    fn drop(&mut self) {
+        drop(self.sender.tasks.close());
+    }
+}
+
 /// Runs one task in its own handle scope, so that the handles it creates
 /// are released when it ends (a long-running loop would grow otherwise).
 fn run_task(scope: &mut v8::HandleScope, task: Task) {
@@ -93,9 +102,9 @@ fn run_task(scope: &mut v8::HandleScope, task: Task) {
 impl TaskSender {
     /// Posts a task to the JS thread.
     pub fn post(&self, task: Task) {
-        // A task posted after the event loop has gone is dropped with the
-        // last sender, unrun: nobody is left to run it.
-        self.tasks.push(task);
+        // After the event loop has gone, nobody is left to run it: it is
+        // dropped here, unrun.
+        let _ = self.tasks.push(task);
     }
 
     /// Keeps the event loop alive until the matching [`TaskSender::unref`].
@@ -105,5 +114,47 @@ impl TaskSender {
 
     pub fn unref(&self) {
         self.refs.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicBool;
+
+    /// Sets its flag when dropped.
+    struct Dropped(Arc<AtomicBool>);
+
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// A task nobody will run is dropped (a foreign thread blocked on a
+    /// callback is released by that drop), both one still queued when the
+    /// event loop goes, holding a sender of its own queue as nonblocking
+    /// results do, and one posted afterwards.
+    #[test]
+    fn tasks_nobody_will_run_are_dropped() {
+        let queue = TaskQueue::new();
+        let sender = queue.sender();
+        let (queued, late) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let (guard, own_sender) = (Dropped(queued.clone()), sender.clone());
+        sender.post(Box::new(move |_| drop((guard, own_sender))));
+        drop(queue);
+        assert!(
+            queued.load(Ordering::SeqCst),
+            "a queued task outlived its event loop"
+        );
+        let guard = Dropped(late.clone());
+        sender.post(Box::new(move |_| drop(guard)));
+        assert!(
+            late.load(Ordering::SeqCst),
+            "a task posted after the event loop was kept"
+        );
     }
 }

@@ -26,6 +26,8 @@ struct State<T> {
     waiting: usize,
     /// Wake-ups sent that no waiting consumer has taken yet.
     woken: usize,
+    /// Set by [`Handoff::close`]: pushes are refused from then on.
+    closed: bool,
 }
 
 impl<T> Default for Handoff<T> {
@@ -41,6 +43,7 @@ impl<T> Handoff<T> {
                 items: VecDeque::new(),
                 waiting: 0,
                 woken: 0,
+                closed: false,
             }),
             ready: Condvar::new(),
             len: AtomicUsize::new(0),
@@ -54,9 +57,13 @@ impl<T> Handoff<T> {
     }
 
     /// Appends `item`; wakes one waiting consumer if none is awake for it.
-    pub fn push(&self, item: T) {
+    /// A closed queue hands `item` back.
+    pub fn push(&self, item: T) -> Result<(), T> {
         let wake = {
             let mut s = self.lock();
+            if s.closed {
+                return Err(item);
+            }
             s.items.push_back(item);
             self.len.store(s.items.len(), Ordering::Release);
             let wake = s.waiting > s.woken;
@@ -68,6 +75,16 @@ impl<T> Handoff<T> {
         if wake {
             self.ready.notify_one();
         }
+        Ok(())
+    }
+
+    /// Refuses every later push and returns what is queued, for the caller
+    /// to drop outside the lock (items may own senders of this queue).
+    pub fn close(&self) -> VecDeque<T> {
+        let mut s = self.lock();
+        s.closed = true;
+        self.len.store(0, Ordering::Release);
+        std::mem::take(&mut s.items)
     }
 
     /// The oldest item, without blocking.
@@ -147,7 +164,7 @@ mod tests {
     fn items_come_out_in_order() {
         let q = Handoff::new();
         for i in 0..5 {
-            q.push(i);
+            q.push(i).unwrap();
         }
         assert_eq!(
             (0..5).map(|_| q.try_pop().unwrap()).collect::<Vec<_>>(),
@@ -168,12 +185,23 @@ mod tests {
             None
         );
         assert!(t0.elapsed() >= Duration::from_millis(20));
-        q.push(7);
+        q.push(7).unwrap();
         assert_eq!(
             q.pop_wait(Some(t0), Duration::ZERO),
             Some(7),
             "a ready item is returned past the deadline"
         );
+    }
+
+    /// Closing returns what was queued and refuses later pushes.
+    #[test]
+    fn a_closed_queue_gives_back_its_items_and_refuses_more() {
+        let q = Handoff::new();
+        q.push(1).unwrap();
+        q.push(2).unwrap();
+        assert_eq!(Vec::from(q.close()), [1, 2]);
+        assert_eq!(q.push(3), Err(3));
+        assert_eq!(q.try_pop(), None);
     }
 
     /// Polling stops at the deadline, not at the end of a longer poll budget.
@@ -205,7 +233,7 @@ mod tests {
         };
         std::thread::sleep(Duration::from_millis(5));
         let pushed = Instant::now();
-        q.push(3u8);
+        q.push(3u8).unwrap();
         assert_eq!(consumer.join().unwrap(), Some(3));
         assert!(
             pushed.elapsed() < Duration::from_secs(5),
@@ -248,7 +276,7 @@ mod tests {
                 let q = q.clone();
                 std::thread::spawn(move || {
                     for i in 0..PER {
-                        q.push(p * PER + i);
+                        q.push(p * PER + i).unwrap();
                         if i % 1000 == 0 {
                             std::thread::yield_now();
                         }
@@ -260,7 +288,7 @@ mod tests {
             p.join().unwrap();
         }
         for _ in &consumers {
-            q.push(usize::MAX);
+            q.push(usize::MAX).unwrap();
         }
         for c in consumers {
             c.join().unwrap();

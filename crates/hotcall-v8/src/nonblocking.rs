@@ -45,8 +45,9 @@ fn submit(job: Job) -> Result<(), Throw> {
             "the FFI worker pool could not start a thread".to_owned(),
         ));
     }
-    JOBS.push(job);
-    Ok(())
+    // The pool's queue is never closed.
+    JOBS.push(job)
+        .map_err(|_| Throw::Error("the FFI worker pool is closed".to_owned()))
 }
 
 /// How long an idle worker polls for the next job before it sleeps (see
