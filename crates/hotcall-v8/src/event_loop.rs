@@ -68,8 +68,9 @@ impl TaskQueue {
     pub fn wait_and_run(&self, scope: &mut v8::HandleScope, timeout: Option<Duration>) -> usize {
         // A timeout too large for an `Instant` is no limit.
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
-        // Poll first only while a call is in flight: its result is likely
-        // microseconds away. A wait for timers alone goes straight to sleep.
+        // Poll first only while something may post (a nonblocking call in
+        // flight, a ref'd callback): a result is then likely microseconds
+        // away. A wait for timers alone goes straight to sleep.
         let poll = if self.keeps_alive() {
             RESULT_POLL
         } else {
@@ -100,11 +101,11 @@ fn run_task(scope: &mut v8::HandleScope, task: Task) {
 }
 
 impl TaskSender {
-    /// Posts a task to the JS thread.
-    pub fn post(&self, task: Task) {
-        // After the event loop has gone, nobody is left to run it: it is
-        // dropped here, unrun.
-        let _ = self.tasks.push(task);
+    /// Posts a task to the JS thread. After the event loop has gone (its
+    /// [`TaskQueue`] dropped) nobody is left to run it, and it is handed
+    /// back, for the caller to drop or, if dropping it now is unsafe, to leak.
+    pub fn post(&self, task: Task) -> Result<(), Task> {
+        self.tasks.push(task)
     }
 
     /// Keeps the event loop alive until the matching [`TaskSender::unref`].
@@ -132,9 +133,9 @@ mod tests {
     }
 
     /// A task nobody will run is dropped (a foreign thread blocked on a
-    /// callback is released by that drop), both one still queued when the
-    /// event loop goes, holding a sender of its own queue as nonblocking
-    /// results do, and one posted afterwards.
+    /// callback is released by that drop): one still queued when the event
+    /// loop goes, holding a sender of its own queue as nonblocking results
+    /// do, and one posted afterwards, which is handed back.
     #[test]
     fn tasks_nobody_will_run_are_dropped() {
         let queue = TaskQueue::new();
@@ -144,17 +145,21 @@ mod tests {
             Arc::new(AtomicBool::new(false)),
         );
         let (guard, own_sender) = (Dropped(queued.clone()), sender.clone());
-        sender.post(Box::new(move |_| drop((guard, own_sender))));
+        assert!(sender
+            .post(Box::new(move |_| drop((guard, own_sender))))
+            .is_ok());
         drop(queue);
         assert!(
             queued.load(Ordering::SeqCst),
             "a queued task outlived its event loop"
         );
         let guard = Dropped(late.clone());
-        sender.post(Box::new(move |_| drop(guard)));
+        let refused = sender.post(Box::new(move |_| drop(guard)));
         assert!(
-            late.load(Ordering::SeqCst),
-            "a task posted after the event loop was kept"
+            refused.is_err(),
+            "a task posted after the event loop was taken"
         );
+        drop(refused);
+        assert!(late.load(Ordering::SeqCst));
     }
 }

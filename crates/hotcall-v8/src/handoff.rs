@@ -24,7 +24,9 @@ struct State<T> {
     items: VecDeque<T>,
     /// Consumers blocked in [`Handoff::pop_wait`].
     waiting: usize,
-    /// Wake-ups sent that no waiting consumer has taken yet.
+    /// Wake-ups sent that no waiting consumer has taken yet. Every consumer
+    /// leaving its wait takes one, woken or not, so this may undercount,
+    /// which costs at most a redundant wake-up, never a missed one.
     woken: usize,
     /// Set by [`Handoff::close`]: pushes are refused from then on.
     closed: bool,

@@ -81,7 +81,7 @@ pub(crate) fn call_builtin<'s>(
             false,
             None,
         );
-        // Compiled eagerly: every function of the FFI scripts runs on a
+        // Compiled eagerly: most functions of the FFI scripts run on a
         // script's first dlopen or callback, and compiling them there, one
         // lazy compile at a time, made the first dlopen of 25 symbols take
         // 1.76 ms instead of 1.40 ms (medians of 10 alternating runs of

@@ -13,6 +13,7 @@ use hotcall_jit::FastResult;
 
 use crate::convert::{slot_to_js, u64_to_js};
 use crate::errors::{throw, v8_str, Throw};
+use crate::event_loop::Task;
 use crate::fast::{has_fast_form, ResultKind};
 use crate::jit::with_jit;
 use crate::state::FfiState;
@@ -490,9 +491,12 @@ pub fn op_close(
         // In a callback that C code reached through a fast call (of this
         // library, maybe): that C code is on the stack. Unload from the
         // event loop, after the stack unwound.
-        state
-            .tasks
-            .post(Box::new(move |_: &mut v8::HandleScope| drop(library)));
+        let unload: Task = Box::new(move |_: &mut v8::HandleScope| drop(library));
+        if let Err(unload) = state.tasks.post(unload) {
+            // No event loop left to run it: keep the library loaded rather
+            // than unload it under the C code on the stack.
+            std::mem::forget(unload);
+        }
     }
 }
 

@@ -69,26 +69,71 @@ fn worker() {
 /// does not preempt the JS thread that queued it. On a shared core, the JS
 /// thread then queues a whole batch (`Promise.all` of 64 calls: 1.6 -> 0.6
 /// µs per call, pinned) instead of handing the CPU over after every call.
-/// Failure leaves the normal policy, which is only slower.
-#[cfg(target_os = "linux")]
+///
+/// Only a worker under the normal policy changes: one that inherited a
+/// real-time or other policy from the embedder's thread keeps it. Threads a
+/// C library starts from inside a nonblocking call inherit `SCHED_BATCH`.
+/// Failure leaves the policy as it was, which is only slower.
 fn no_wakeup_preemption() {
+    #[cfg(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ))]
+    if sched::current() == Some(sched::OTHER) {
+        sched::set(sched::BATCH);
+    }
+}
+
+/// The calling thread's scheduling policy, through raw system calls
+/// (numbers from the kernel's `unistd` headers): musl's
+/// `sched_setscheduler` is a stub that always fails.
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+mod sched {
+    #[cfg(target_arch = "x86_64")]
+    const SYS_SETSCHEDULER: i64 = 144;
+    #[cfg(target_arch = "x86_64")]
+    const SYS_GETSCHEDULER: i64 = 145;
+    #[cfg(target_arch = "aarch64")]
+    const SYS_SETSCHEDULER: i64 = 119;
+    #[cfg(target_arch = "aarch64")]
+    const SYS_GETSCHEDULER: i64 = 120;
+    pub const OTHER: i64 = 0;
+    pub const BATCH: i64 = 3;
+    #[cfg(test)]
+    pub const IDLE: i64 = 5;
+    const RESET_ON_FORK: i64 = 0x4000_0000;
+
+    /// The kernel's `struct sched_param`.
     #[repr(C)]
     struct SchedParam {
         sched_priority: i32,
     }
-    extern "C" {
-        // glibc / musl: int sched_setscheduler(pid_t, int, const struct sched_param *)
-        fn sched_setscheduler(pid: i32, policy: i32, param: *const SchedParam) -> i32;
-    }
-    const SCHED_BATCH: i32 = 3;
-    let param = SchedParam { sched_priority: 0 };
-    // SAFETY: `param` is a valid `struct sched_param` for the call's
-    // duration; pid 0 is the calling thread; no memory is retained.
-    unsafe { sched_setscheduler(0, SCHED_BATCH, &param) };
-}
 
-#[cfg(not(target_os = "linux"))]
-fn no_wakeup_preemption() {}
+    extern "C" {
+        // long syscall(long number, ...), in glibc and musl.
+        fn syscall(number: i64, ...) -> i64;
+    }
+
+    /// The policy (without the reset-on-fork flag); `None` on failure.
+    pub fn current() -> Option<i64> {
+        // SAFETY: sched_getscheduler(pid) takes one integer and touches no
+        // memory; pid 0 is the calling thread.
+        let policy = unsafe { syscall(SYS_GETSCHEDULER, 0i64) };
+        (policy >= 0).then_some(policy & !RESET_ON_FORK)
+    }
+
+    /// Sets a non-real-time `policy` (priority 0); false on failure.
+    pub fn set(policy: i64) -> bool {
+        let param = SchedParam { sched_priority: 0 };
+        // SAFETY: sched_setscheduler(pid, policy, param) reads one `struct
+        // sched_param` (one int, laid out as `SchedParam`) from `param`,
+        // which lives across the call; pid 0 is the calling thread.
+        unsafe { syscall(SYS_SETSCHEDULER, 0i64, policy, &param as *const SchedParam) == 0 }
+    }
+}
 
 /// One call travelling to a worker and back.
 struct Call {
@@ -146,7 +191,9 @@ pub fn start<'s>(
         let result = call.result.clone();
         let ret = call.run();
         let done = tasks.clone();
-        tasks.post(Box::new(move |scope: &mut v8::HandleScope| {
+        // Refused (and dropped) once the event loop has gone: nobody is
+        // left to settle the Promise.
+        let _ = tasks.post(Box::new(move |scope: &mut v8::HandleScope| {
             settle(scope, id, &result, &ret);
             done.unref();
         }));
@@ -168,4 +215,51 @@ fn settle(scope: &mut v8::HandleScope, id: u64, result: &NativeType, ret: &[u64]
     // SAFETY: `ret` holds `result_buffer_size(result)` bytes written by the invoker.
     let value = unsafe { slot_to_js(scope, result, ret.as_ptr() as *const u8) };
     resolver.resolve(scope, value);
+}
+
+#[cfg(all(
+    test,
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+mod tests {
+    use super::*;
+
+    /// The calling thread's policy as the kernel reports it in
+    /// /proc/thread-self/stat (field 41, sched(7)).
+    fn policy_in_proc() -> i64 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+        // Fields after the command name, which is in parentheses, start at 3.
+        let after_name = stat.rsplit_once(')').unwrap().1;
+        after_name
+            .split_whitespace()
+            .nth(41 - 3)
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    #[test]
+    fn workers_leave_the_normal_policy_for_batch_only() {
+        let normal = std::thread::spawn(|| {
+            // Whatever the test runner's policy, start from the normal one.
+            if sched::current() != Some(sched::OTHER) {
+                assert!(sched::set(sched::OTHER), "cannot return to SCHED_OTHER");
+            }
+            let before = (sched::current(), policy_in_proc());
+            no_wakeup_preemption();
+            (before, sched::current(), policy_in_proc())
+        });
+        let (before, after, in_proc) = normal.join().unwrap();
+        assert_eq!(before, (Some(sched::OTHER), sched::OTHER));
+        assert_eq!((after, in_proc), (Some(sched::BATCH), sched::BATCH));
+
+        // A thread under another policy (SCHED_IDLE needs no privilege) keeps it.
+        let idle = std::thread::spawn(|| {
+            assert!(sched::set(sched::IDLE));
+            no_wakeup_preemption();
+            policy_in_proc()
+        });
+        assert_eq!(idle.join().unwrap(), sched::IDLE);
+    }
 }

@@ -161,7 +161,8 @@ pub fn register_worker_isolate(isolate: &mut v8::Isolate, start: &Start, own: Ta
 /// Posts a task that calls the parent's `deliver(kind, data)` for worker
 /// `id`; `kind` is "message", "error" or "exit".
 fn post_to_parent(to_parent: &TaskSender, id: u32, kind: &'static str, data: Payload) {
-    to_parent.post(Box::new(move |scope: &mut v8::HandleScope| {
+    // Refused (and dropped) once the parent's event loop has ended.
+    let _ = to_parent.post(Box::new(move |scope: &mut v8::HandleScope| {
         let exit = kind == "exit";
         let deliver = scope
             .get_slot::<Children>()
@@ -238,7 +239,8 @@ pub fn op_worker_post<'s>(
         .filter(|c| !c.control.stop.load(Ordering::SeqCst))
         .and_then(|c| c.to_worker.clone());
     if let Some(to_worker) = target {
-        to_worker.post(Box::new(move |scope: &mut v8::HandleScope| {
+        // Refused (and dropped) once the worker's event loop has ended.
+        let _ = to_worker.post(Box::new(move |scope: &mut v8::HandleScope| {
             let deliver = scope.get_slot::<WorkerDeliver>().map(|d| d.0.clone());
             if let Some(deliver) = deliver {
                 call_deliver(scope, &deliver, "message", Payload::Clone(data));
@@ -279,7 +281,8 @@ fn stop(control: &Control, to_worker: Option<&TaskSender>) {
         handle.terminate_execution();
     }
     if let Some(to_worker) = to_worker {
-        to_worker.post(Box::new(|_scope: &mut v8::HandleScope| {}));
+        // Wakes the worker's loop; refused if it has ended already.
+        let _ = to_worker.post(Box::new(|_scope: &mut v8::HandleScope| {}));
     }
 }
 
@@ -310,7 +313,8 @@ pub fn op_self_close(
 ) {
     if let Some(parent) = scope.get_slot::<Parent>() {
         parent.control.stop.store(true, Ordering::SeqCst);
-        parent.own.post(Box::new(|_scope: &mut v8::HandleScope| {}));
+        // Wakes this worker's own loop (running: this op is called from it).
+        let _ = parent.own.post(Box::new(|_scope: &mut v8::HandleScope| {}));
     }
 }
 

@@ -446,7 +446,9 @@ fn call_from_other_thread(target: &Arc<Target>, call: &CallbackCall) {
         ret: call.ret,
     };
     let task_target = target.clone();
-    target
+    // Refused once the event loop has gone: dropping the task drops its
+    // `Completion`, which releases this thread below (C gets 0).
+    let _ = target
         .tasks
         .post(Box::new(move |scope: &mut v8::HandleScope| {
             let _completion = completion;
