@@ -184,6 +184,51 @@ pub fn js_to_slot(
     }
 }
 
+/// What an FFI scalar is in JS: the one mapping from a scalar's raw bits
+/// (low `ty.size()` bytes) to a JS value, for every path that makes one
+/// (`raw_v8::scalar`, [`set_scalar_return`]): `bool` a boolean, integers
+/// and floats numbers, the 64-bit and pointer kinds a number when safe,
+/// else a bigint.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum JsScalar {
+    Undefined,
+    Bool(bool),
+    Int32(i32),
+    Uint32(u32),
+    Number(f64),
+    BigUint(u64),
+    BigInt(i64),
+}
+
+impl JsScalar {
+    /// `ty`'s value `bits` in JS; `None` for a struct.
+    #[inline]
+    pub fn of(ty: &NativeType, bits: u64) -> Option<JsScalar> {
+        use NativeType::*;
+        Some(match ty {
+            Void => JsScalar::Undefined,
+            Struct(_) => return None,
+            Bool => JsScalar::Bool(bits as u8 != 0),
+            U8 => JsScalar::Uint32(bits as u8 as u32),
+            I8 => JsScalar::Int32(bits as i8 as i32),
+            U16 => JsScalar::Uint32(bits as u16 as u32),
+            I16 => JsScalar::Int32(bits as i16 as i32),
+            U32 => JsScalar::Uint32(bits as u32),
+            I32 => JsScalar::Int32(bits as i32),
+            F32 => JsScalar::Number(f32::from_bits(bits as u32) as f64),
+            F64 => JsScalar::Number(f64::from_bits(bits)),
+            U64 | USize | Pointer | Buffer | Function if bits <= MAX_SAFE_INTEGER => {
+                JsScalar::Number(bits as f64)
+            }
+            U64 | USize | Pointer | Buffer | Function => JsScalar::BigUint(bits),
+            I64 | ISize if (bits as i64).unsigned_abs() <= MAX_SAFE_INTEGER => {
+                JsScalar::Number(bits as i64 as f64)
+            }
+            I64 | ISize => JsScalar::BigInt(bits as i64),
+        })
+    }
+}
+
 /// [`js_to_slot`] without a scope, for every type but buffers and structs:
 /// the same bits when `value` converts without calling into V8 for more
 /// than type checks. `None` (for those types, a wrong value, or an integer
@@ -208,30 +253,18 @@ pub fn scalar_arg_bits(ty: &NativeType, value: v8::Local<v8::Value>) -> Option<u
 }
 
 /// Sets a function's return value to the scalar result `bits` (the low
-/// `ty.size()` bytes) exactly as [`scalar_to_js`] converts it, without a
-/// scope: V8's return-value setters take plain numbers. False for a struct
+/// `ty.size()` bytes) as [`JsScalar::of`] maps it, without a scope: V8's
+/// return-value setters take plain numbers. False for a struct
 /// or a 64-bit value that needs a bigint (the caller then converts in a
 /// scope).
 pub fn set_scalar_return(rv: &mut v8::ReturnValue, ty: &NativeType, bits: u64) -> bool {
-    use NativeType::*;
-    match ty {
-        Void => rv.set_undefined(),
-        Bool => rv.set_bool(bits as u8 != 0),
-        U8 => rv.set_uint32(bits as u8 as u32),
-        I8 => rv.set_int32(bits as i8 as i32),
-        U16 => rv.set_uint32(bits as u16 as u32),
-        I16 => rv.set_int32(bits as i16 as i32),
-        U32 => rv.set_uint32(bits as u32),
-        I32 => rv.set_int32(bits as i32),
-        F32 => rv.set_double(f32::from_bits(bits as u32) as f64),
-        F64 => rv.set_double(f64::from_bits(bits)),
-        U64 | USize | Pointer | Buffer | Function if bits <= MAX_SAFE_INTEGER => {
-            rv.set_double(bits as f64)
-        }
-        I64 | ISize if (bits as i64).unsigned_abs() <= MAX_SAFE_INTEGER => {
-            rv.set_double(bits as i64 as f64)
-        }
-        _ => return false,
+    match JsScalar::of(ty, bits) {
+        Some(JsScalar::Undefined) => rv.set_undefined(),
+        Some(JsScalar::Bool(b)) => rv.set_bool(b),
+        Some(JsScalar::Int32(i)) => rv.set_int32(i),
+        Some(JsScalar::Uint32(u)) => rv.set_uint32(u),
+        Some(JsScalar::Number(n)) => rv.set_double(n),
+        Some(JsScalar::BigUint(_) | JsScalar::BigInt(_)) | None => return false,
     }
     true
 }

@@ -95,13 +95,18 @@ pub fn is_int64_param(ty: &NativeType) -> bool {
     matches!(ty, I64 | ISize | U64 | USize | Pointer | Function)
 }
 
+/// Indices of `sig`'s parameters of the types `keep` accepts.
+pub fn param_indices(sig: &Signature, keep: impl Fn(&NativeType) -> bool) -> Vec<u32> {
+    (sig.params.iter().enumerate())
+        .filter(|(_, t)| keep(t))
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
 /// Indices of `sig`'s 64-bit parameters: a symbol with any gets a second,
 /// BigInt-representation fast overload (see the module doc).
-pub fn int64_params(sig: &Signature) -> Vec<usize> {
-    (sig.params.iter().enumerate())
-        .filter(|(_, t)| is_int64_param(t))
-        .map(|(i, _)| i)
-        .collect()
+pub fn int64_params(sig: &Signature) -> Vec<u32> {
+    param_indices(sig, is_int64_param)
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]

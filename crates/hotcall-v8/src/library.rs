@@ -14,7 +14,7 @@ use hotcall_jit::FastResult;
 use crate::convert::{slot_to_js, u64_to_js};
 use crate::errors::{throw, v8_str, Throw};
 use crate::event_loop::Task;
-use crate::fast::{has_fast_form, ResultKind};
+use crate::fast::{has_fast_form, int64_params, param_indices, ResultKind};
 use crate::jit::with_jit;
 use crate::state::FfiState;
 use crate::symbol::{new_functions, FunctionSpec, LibHandle, SymbolData};
@@ -422,22 +422,14 @@ fn ready_symbol<'s>(
 /// The wrapper shape of a symbol of `sig` whose result comes back as
 /// `kind`; only `fast` symbols have a BigInt overload to pick.
 fn wrapper_shape(sig: &hotcall_abi::Signature, kind: ResultKind, fast: bool) -> WrapperShape {
-    let indices = |keep: &dyn Fn(&NativeType) -> bool| -> Vec<u32> {
-        (sig.params.iter().enumerate())
-            .filter(|(_, t)| keep(t))
-            .map(|(i, _)| i as u32)
-            .collect()
-    };
     WrapperShape {
         arity: sig.params.len() as u32,
         kind: kind.code(),
         // `bool` parameters: the JS wrapper type-checks them, because V8's
         // fast path would apply ToBoolean to anything.
-        bools: indices(&|t| matches!(t, NativeType::Bool)),
+        bools: param_indices(sig, |t| matches!(t, NativeType::Bool)),
         wide: match fast {
-            true => (crate::fast::int64_params(sig).into_iter())
-                .map(|i| i as u32)
-                .collect(),
+            true => int64_params(sig),
             false => Vec::new(),
         },
     }

@@ -1,6 +1,7 @@
 //! V8's C++ scopes and calls without rusty_v8's scope bookkeeping, for the
-//! callback hot path, and the one mapping of FFI scalars to JS values
-//! ([`scalar`], also behind `convert::scalar_to_js`).
+//! callback hot path, and the constructors of FFI scalars' JS values
+//! ([`scalar`], also behind `convert::scalar_to_js`; the mapping itself is
+//! `convert::JsScalar`).
 //!
 //! rusty_v8 tracks every scope it opens in a per-isolate stack of its own
 //! (`CallbackScope`, `HandleScope`, `TryCatch`: an allocation-free but
@@ -20,7 +21,7 @@ use std::ptr::NonNull;
 
 use hotcall_abi::NativeType;
 
-use crate::convert::MAX_SAFE_INTEGER;
+use crate::convert::JsScalar;
 
 /// Storage of a `v8::HandleScope` (three words in V8 12.8, as rusty_v8's
 /// own `raw::HandleScope`).
@@ -131,10 +132,8 @@ impl Drop for Handles<'_> {
     }
 }
 
-/// A scalar's raw bits (low `ty.size()` bytes) as JS: the one mapping of
-/// FFI scalars to JS values (`bool` a boolean, integers and floats numbers,
-/// the 64-bit and pointer kinds a number when safe, else a bigint); `None`
-/// for a struct.
+/// A scalar's raw bits (low `ty.size()` bytes) as a JS value, made as
+/// [`JsScalar::of`] maps it; `None` for a struct.
 ///
 /// # Safety
 /// A handle scope of `isolate` is open on this thread for `'s` (the value
@@ -144,30 +143,18 @@ pub unsafe fn scalar<'s>(
     ty: &NativeType,
     bits: u64,
 ) -> Option<v8::Local<'s, v8::Value>> {
-    use NativeType::*;
+    let value = JsScalar::of(ty, bits)?;
     // SAFETY: each constructor allocates in the open handle scope of the
     // live isolate (the caller's promise) and returns a non-null handle.
     let raw = unsafe {
-        match ty {
-            Void => v8__Undefined(isolate),
-            Struct(_) => return None,
-            Bool => v8__Boolean__New(isolate, bits as u8 != 0),
-            U8 => v8__Integer__NewFromUnsigned(isolate, bits as u8 as u32),
-            I8 => v8__Integer__New(isolate, bits as i8 as i32),
-            U16 => v8__Integer__NewFromUnsigned(isolate, bits as u16 as u32),
-            I16 => v8__Integer__New(isolate, bits as i16 as i32),
-            U32 => v8__Integer__NewFromUnsigned(isolate, bits as u32),
-            I32 => v8__Integer__New(isolate, bits as i32),
-            F32 => v8__Number__New(isolate, f32::from_bits(bits as u32) as f64),
-            F64 => v8__Number__New(isolate, f64::from_bits(bits)),
-            U64 | USize | Pointer | Buffer | Function if bits <= MAX_SAFE_INTEGER => {
-                v8__Number__New(isolate, bits as f64)
-            }
-            U64 | USize | Pointer | Buffer | Function => v8__BigInt__NewFromUnsigned(isolate, bits),
-            I64 | ISize if (bits as i64).unsigned_abs() <= MAX_SAFE_INTEGER => {
-                v8__Number__New(isolate, bits as i64 as f64)
-            }
-            I64 | ISize => v8__BigInt__New(isolate, bits as i64),
+        match value {
+            JsScalar::Undefined => v8__Undefined(isolate),
+            JsScalar::Bool(b) => v8__Boolean__New(isolate, b),
+            JsScalar::Int32(i) => v8__Integer__New(isolate, i),
+            JsScalar::Uint32(u) => v8__Integer__NewFromUnsigned(isolate, u),
+            JsScalar::Number(n) => v8__Number__New(isolate, n),
+            JsScalar::BigUint(u) => v8__BigInt__NewFromUnsigned(isolate, u),
+            JsScalar::BigInt(i) => v8__BigInt__New(isolate, i),
         }
     };
     // SAFETY: as above; the handle lives as long as its scope, `'s`.

@@ -109,6 +109,18 @@ impl SymbolData {
         self.invoker.set(Some(invoker));
         Ok(invoker)
     }
+
+    /// Stores a result word in the symbol's out cell, if it has one (its
+    /// JS wrapper reads the result there); false if it has none.
+    fn store_out(&self, word: u64) -> bool {
+        if self.out_slot.is_null() {
+            return false;
+        }
+        // SAFETY: `out_slot` is an 8-byte cell of the library's out buffer,
+        // which lives as long as the symbol's data.
+        unsafe { self.out_slot.cast::<u64>().write_unaligned(word) };
+        true
+    }
 }
 
 /// How the V8 function for a symbol is built.
@@ -305,10 +317,7 @@ fn scalar_call(
             return true;
         }
     }
-    if !data.out_slot.is_null() {
-        // SAFETY: `out_slot` is an 8-byte cell of the library's out buffer,
-        // which lives as long as the symbol's data.
-        unsafe { data.out_slot.cast::<u64>().write_unaligned(ret) };
+    if data.store_out(ret) {
         rv.set_undefined();
         return true;
     }
@@ -463,10 +472,7 @@ pub fn call<'s>(
     if crate::callback::rethrow_pending_exception(scope) {
         return Err(Throw::Pending);
     }
-    if !data.out_slot.is_null() {
-        // SAFETY: `out_slot` is an 8-byte cell of the library's out buffer,
-        // which lives as long as the symbol's data.
-        unsafe { std::ptr::copy_nonoverlapping(ret.as_ptr() as *const u8, data.out_slot, 8) };
+    if data.store_out(ret[0]) {
         return Ok(None);
     }
     // SAFETY: `ret` holds the result the invoker wrote, `result_buffer_size` bytes.

@@ -309,7 +309,7 @@ fn call_js_direct<'s>(
     // SAFETY: as in `call_on_js_thread` (same thread, isolate entered).
     let scope = &mut unsafe { v8::CallbackScope::new(context) };
     let scope = &mut v8::HandleScope::new(scope);
-    store_result(scope, &sig.result, value, call)
+    store_converted_result(scope, &sig.result, value, call)
 }
 
 /// Stores a void or plain number result; false if `value` needs
@@ -340,6 +340,16 @@ fn store_result(
     if store_number_result(ty, value, call) {
         return Outcome::Returned;
     }
+    store_converted_result(scope, ty, value, call)
+}
+
+/// Converts and stores a result [`store_number_result`] did not take.
+fn store_converted_result(
+    scope: &mut v8::HandleScope,
+    ty: &NativeType,
+    value: v8::Local<v8::Value>,
+    call: &CallbackCall,
+) -> Outcome {
     match js_to_callback_result(scope, ty, value, &ArgContext::result(WHAT)) {
         Ok(slot) => {
             // SAFETY: as in `store_number_result`, and `slot` (with its
